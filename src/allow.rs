@@ -1,0 +1,142 @@
+//! Allowlists: path globs, regexes on the secret and stopwords (global from `.sealant.toml`, or a
+//! rule's own), plus inline allow comments on the finding's line.
+
+use crate::rules::spec::AllowlistSpec;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use regex::Regex;
+use thiserror::Error;
+
+/// An invalid allowlist entry.
+#[derive(Debug, Error)]
+pub enum AllowError {
+    /// A glob did not parse.
+    #[error("invalid path glob `{glob}`: {message}")]
+    Glob {
+        /// The glob.
+        glob: String,
+        /// Why.
+        message: String,
+    },
+    /// A regex did not parse.
+    #[error("invalid allowlist regex `{regex}`: {message}")]
+    Regex {
+        /// The regex.
+        regex: String,
+        /// Why.
+        message: String,
+    },
+}
+
+/// Inline markers that allow a finding on their line. `gitleaks:allow` and
+/// `pragma: allowlist secret` (detect-secrets) are honoured so teams can migrate.
+pub const INLINE_MARKERS: &[&str] = &["sealant:allow", "gitleaks:allow", "pragma: allowlist secret"];
+
+/// Whether `line` carries an inline allow marker.
+pub fn has_inline_marker(line: &[u8]) -> bool {
+    INLINE_MARKERS
+        .iter()
+        .any(|m| memchr::memmem::find(line, m.as_bytes()).is_some())
+}
+
+/// Compiles path globs. A glob without `/` matches at any depth (`*.pem` = `**/*.pem`); a glob
+/// naming a directory (`docs/`, or `docs` matching a directory prefix) covers everything under it.
+pub fn build_globs(globs: &[String]) -> Result<GlobSet, AllowError> {
+    let mut builder = GlobSetBuilder::new();
+    for g in globs {
+        let trimmed = g.trim_start_matches("./").trim_end_matches('/');
+        let mut variants = vec![trimmed.to_string()];
+        if !trimmed.contains('/') && !trimmed.starts_with("**") {
+            variants.push(format!("**/{trimmed}"));
+        }
+        let base = variants.clone();
+        for v in base {
+            if !v.ends_with("/**") {
+                variants.push(format!("{v}/**"));
+            }
+        }
+        for v in variants {
+            let glob = Glob::new(&v).map_err(|e| AllowError::Glob {
+                glob: g.clone(),
+                message: e.kind().to_string(),
+            })?;
+            builder.add(glob);
+        }
+    }
+    builder.build().map_err(|e| AllowError::Glob {
+        glob: globs.join(", "),
+        message: e.to_string(),
+    })
+}
+
+/// A compiled allowlist.
+#[derive(Clone, Debug, Default)]
+pub struct Allowlist {
+    regexes: Vec<Regex>,
+    stopwords: Vec<String>,
+    paths: Option<GlobSet>,
+}
+
+impl Allowlist {
+    /// Compiles an allowlist spec.
+    pub fn from_spec(spec: &AllowlistSpec) -> Result<Self, AllowError> {
+        let regexes = spec
+            .regexes
+            .iter()
+            .map(|r| {
+                Regex::new(r).map_err(|e| AllowError::Regex {
+                    regex: r.clone(),
+                    message: crate::rules::one_line(&e.to_string()),
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let paths = if spec.paths.is_empty() {
+            None
+        } else {
+            Some(build_globs(&spec.paths)?)
+        };
+        Ok(Allowlist {
+            regexes,
+            stopwords: spec.stopwords.iter().map(|s| s.to_lowercase()).collect(),
+            paths,
+        })
+    }
+
+    /// Whether every finding in `path` is allowed.
+    pub fn allows_path(&self, path: &str) -> bool {
+        self.paths.as_ref().is_some_and(|p| p.is_match(path))
+    }
+
+    /// Whether this secret value is allowed.
+    pub fn allows_secret(&self, secret: &str) -> bool {
+        if self.regexes.iter().any(|r| r.is_match(secret)) {
+            return true;
+        }
+        if self.stopwords.is_empty() {
+            return false;
+        }
+        let lower = secret.to_lowercase();
+        self.stopwords.iter().any(|w| lower.contains(w.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_cover_directories_and_any_depth() {
+        let set = build_globs(&["fixtures/".into(), "*.pem".into(), "docs/**/*.md".into()]).unwrap();
+        assert!(set.is_match("fixtures/app/.env"));
+        assert!(set.is_match("a/b/key.pem"));
+        assert!(set.is_match("docs/x/y.md"));
+        assert!(!set.is_match("src/main.rs"));
+    }
+
+    #[test]
+    fn inline_markers() {
+        assert!(has_inline_marker(b"x = 'abc' # sealant:allow"));
+        assert!(has_inline_marker(b"x = 'abc' # gitleaks:allow"));
+        assert!(has_inline_marker(b"x = 'abc' # pragma: allowlist secret"));
+        assert!(!has_inline_marker(b"x = 'abc'"));
+    }
+}

@@ -1,0 +1,265 @@
+//! Command-line types (clap derive). No I/O here: `app` turns these into a plan and runs it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// sealant: find secrets before they are committed, in CI ranges and in full history.
+///
+/// Exit codes: 0 no new findings, 1 new findings, 2 usage, config or I/O error
+/// (the scan could not show the content is clean).
+#[derive(Debug, Parser)]
+#[command(name = "sealant", version, about, long_about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files and folders (default: the current directory); `-` reads standard input.
+    Scan(ScanArgs),
+    /// Pre-commit gate: scan what `git commit` would record (the index against HEAD).
+    Staged(GitArgs),
+    /// Scan what commits introduced: `origin/main..HEAD` for CI, `--all` for an audit.
+    History(HistoryArgs),
+    /// git pre-push hook: scan the commits being pushed (reads git's pre-push lines on stdin).
+    PrePush(PrePushArgs),
+    /// Server-side pre-receive hook: scan pushed commits (reads `<old> <new> <ref>` on stdin).
+    PreReceive(GitArgs),
+    /// Install a git pre-commit hook that runs `sealant staged`.
+    Install(InstallArgs),
+    /// List built-in and configured rules, or check rules' examples.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Manage the baseline of accepted findings (.sealant-baseline.json).
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+}
+
+/// Options shared by every scanning command.
+#[derive(Debug, Args, Clone)]
+pub struct CommonArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Print secrets in full (default: redacted to a short prefix/suffix).
+    #[arg(long)]
+    pub show_secrets: bool,
+    /// Config file (default: .sealant.toml at the repository or scan root).
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Baseline file (default: .sealant-baseline.json at the repository or scan root).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Ignore the baseline: report every finding.
+    #[arg(long)]
+    pub no_baseline: bool,
+    /// Ignore inline `sealant:allow` comments (only the baseline and config suppress).
+    #[arg(long)]
+    pub no_inline_allow: bool,
+    /// Skip files larger than this many bytes (suffixes K, M, G allowed; default 25M).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// Colour for the text report.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// No summary or progress on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `sealant scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or folders to scan; `-` for standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Follow symbolic links (loops are detected).
+    #[arg(long, short = 'L')]
+    pub follow_symlinks: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Commands that operate on a repository.
+#[derive(Debug, Args)]
+pub struct GitArgs {
+    /// Repository (default: discovered from the current directory).
+    #[arg(long, short = 'C', value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// `sealant history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Revisions: `A..B` ranges, `^A` exclusions, or tips (default: HEAD).
+    #[arg(value_name = "REVSPEC")]
+    pub revs: Vec<String>,
+    /// Every commit reachable from any ref (branches, tags, remotes, stash).
+    #[arg(long, conflicts_with = "revs")]
+    pub all: bool,
+    #[command(flatten)]
+    pub git: GitArgs,
+}
+
+/// `sealant pre-push`.
+#[derive(Debug, Args)]
+pub struct PrePushArgs {
+    /// Remote name, as git passes it.
+    pub remote: Option<String>,
+    /// Remote URL, as git passes it.
+    pub url: Option<String>,
+    #[command(flatten)]
+    pub git: GitArgs,
+}
+
+/// `sealant install`.
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// Replace an existing pre-commit hook.
+    #[arg(long)]
+    pub force: bool,
+    /// Repository (default: discovered from the current directory).
+    #[arg(long, short = 'C', value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+}
+
+/// `sealant rules ...`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the effective rules (built-in minus disabled, plus custom).
+    List {
+        /// Config file.
+        #[arg(long, short = 'c', value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Run rules' examples and negative examples (built-in rules, or those in FILE).
+    Check {
+        /// A rules file or a .sealant.toml with [[rule]] tables.
+        file: Option<PathBuf>,
+    },
+}
+
+/// `sealant baseline ...`.
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Scan and write a new baseline (refuses to overwrite without --force).
+    Create(BaselineArgs),
+    /// Add new findings, drop entries that match nothing; prints the changes.
+    Update(BaselineArgs),
+    /// Exit 1 if entries are stale or expired (or unlabeled, with --require-labels).
+    Check(BaselineCheckArgs),
+    /// Review entries on a terminal and label each one.
+    Audit(BaselineFileArgs),
+    /// Import a detect-secrets baseline or a gitleaks report / .gitleaksignore.
+    Import(BaselineImportArgs),
+}
+
+/// Where the baseline lives.
+#[derive(Debug, Args, Clone)]
+pub struct BaselineFileArgs {
+    /// Baseline file (default: .sealant-baseline.json at the repository or scan root).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Config file.
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Folder to scan (default: the repository root, or the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+/// `baseline create` / `update`.
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    #[command(flatten)]
+    pub file: BaselineFileArgs,
+    /// Overwrite an existing baseline (keeps its salt and labels).
+    #[arg(long)]
+    pub force: bool,
+    /// Skip files larger than this many bytes.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+}
+
+/// `baseline check`.
+#[derive(Debug, Args)]
+pub struct BaselineCheckArgs {
+    #[command(flatten)]
+    pub file: BaselineFileArgs,
+    /// Unlabeled entries fail the check too.
+    #[arg(long)]
+    pub require_labels: bool,
+}
+
+/// `baseline import`.
+#[derive(Debug, Args)]
+pub struct BaselineImportArgs {
+    #[command(flatten)]
+    pub file: BaselineFileArgs,
+    /// Format of the input.
+    #[arg(long, value_enum)]
+    pub from: ImportFormat,
+    /// The file to import.
+    pub input: PathBuf,
+    /// Overwrite an existing baseline (entries are merged into it).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Foreign baseline formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ImportFormat {
+    /// detect-secrets `.secrets.baseline`.
+    DetectSecrets,
+    /// gitleaks JSON report or `.gitleaksignore`.
+    Gitleaks,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FormatArg {
+    /// Human-readable.
+    Text,
+    /// One JSON array.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
+    /// SARIF 2.1.0.
+    Sarif,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ColorArg {
+    /// Colour on a terminal.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Parses `25M`, `512K`, `1G`, `1000`.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, mult) = match s.chars().last() {
+        Some('k' | 'K') => (&s[..s.len() - 1], 1024),
+        Some('m' | 'M') => (&s[..s.len() - 1], 1024 * 1024),
+        Some('g' | 'G') => (&s[..s.len() - 1], 1024 * 1024 * 1024),
+        _ => (s, 1),
+    };
+    num.parse::<u64>()
+        .map(|n| n * mult)
+        .map_err(|_| format!("`{s}` is not a size (examples: 1048576, 512K, 25M)"))
+}

@@ -1,0 +1,191 @@
+//! What a scan reports: [`Finding`], where it is ([`Location`]), the matched [`Secret`] (which never
+//! prints itself by accident) and its [`Fingerprint`].
+//!
+//! Findings are produced by `matcher`, attributed by `source`/`scan`, compared against `baseline`
+//! and written by `report`. Nothing here knows about any of those.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// A matched secret value. `Debug` and `Display` print `<redacted>`; the value is reachable only
+/// through [`Secret::expose`] and the redacted form through [`Secret::redacted`].
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a matched value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The plaintext value. Callers must not print it unless the user asked (`--show-secrets`).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// A form safe to print: at most a 4-character prefix and 2-character suffix of long values,
+    /// 2 characters of medium ones, nothing of short ones.
+    pub fn redacted(&self) -> String {
+        let chars: Vec<char> = self.0.chars().collect();
+        match chars.len() {
+            n if n >= 16 => {
+                let head: String = chars[..4].iter().collect();
+                let tail: String = chars[n - 2..].iter().collect();
+                format!("{head}…{tail}")
+            }
+            n if n >= 8 => {
+                let head: String = chars[..2].iter().collect();
+                format!("{head}…")
+            }
+            _ => "…".to_string(),
+        }
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// A stable identifier of "this rule found this secret in this file", independent of the line, so
+/// that edits above a finding do not change it. Specified as the first 16 bytes of
+/// `SHA-256("sealant-fp-v1\0" rule "\0" path "\0" secret)`, hex encoded. Changing this breaks
+/// every consumer that stored fingerprints, so a unit test pins a golden value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Fingerprint(String);
+
+impl Fingerprint {
+    /// Computes the fingerprint of (rule, path, secret).
+    pub fn compute(rule: &str, path: &str, secret: &Secret) -> Self {
+        let mut h = Sha256::new();
+        h.update(b"sealant-fp-v1\0");
+        h.update(rule.as_bytes());
+        h.update(b"\0");
+        h.update(path.as_bytes());
+        h.update(b"\0");
+        h.update(secret.expose().as_bytes());
+        Fingerprint(hex::encode(&h.finalize()[..16]))
+    }
+
+    /// The hex string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A position in a file: 1-based line and column (columns count characters, not bytes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Position {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+/// Where a finding sits inside its content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    /// First character of the secret.
+    pub start: Position,
+    /// Last line the secret touches and the column just past its end.
+    pub end: Position,
+    /// Byte offset of the secret in the scanned content.
+    pub offset: usize,
+}
+
+/// Git provenance of a finding from the history or push modes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CommitInfo {
+    /// Full commit id (hex).
+    pub commit: String,
+    /// Author name.
+    pub author: String,
+    /// Author e-mail.
+    pub email: String,
+    /// Author date, RFC 3339.
+    pub date: String,
+    /// First line of the message.
+    pub summary: String,
+}
+
+/// Another place the same secret appears (history mode).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Occurrence {
+    /// Commit id (hex) that introduced this blob at this path.
+    pub commit: String,
+    /// Path in that commit.
+    pub path: String,
+}
+
+/// Whether a secret found in history is still in the tree at HEAD.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Presence {
+    /// Still in HEAD's tree: remove and rotate.
+    AtHead,
+    /// Only in history: removed from HEAD, but it must still be rotated.
+    HistoryOnly,
+}
+
+/// One reported secret.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// Rule id.
+    pub rule: String,
+    /// Rule description.
+    pub description: String,
+    /// Path, relative to the scan root or repository root, `/`-separated; `-` for stdin.
+    pub path: String,
+    /// Where in the content.
+    pub location: Location,
+    /// The secret.
+    pub secret: Secret,
+    /// Shannon entropy of the secret, bits per character.
+    pub entropy: f64,
+    /// Line-independent identity.
+    pub fingerprint: Fingerprint,
+    /// Commit that introduced it (history, push modes).
+    pub commit: Option<CommitInfo>,
+    /// Other commits/paths with the same secret (history).
+    pub occurrences: Vec<Occurrence>,
+    /// Still present at HEAD (history).
+    pub presence: Option<Presence>,
+}
+
+impl Finding {
+    /// Orders findings for output: path, then position, then rule.
+    pub fn sort_key(&self) -> (&str, Location, &str) {
+        (&self.path, self.location, &self.rule)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_golden_value_is_stable() {
+        // Changing this value breaks stored fingerprints; see the type's docs.
+        let fp = Fingerprint::compute("generic-password", "config/.env", &Secret::new("s3cr3t-Value"));
+        assert_eq!(fp.as_str(), GOLDEN);
+    }
+    const GOLDEN: &str = "a1f85e351866a30b22230bb94ab07b81";
+
+    #[test]
+    fn secret_never_prints_itself() {
+        let s = Secret::new("ghp_abcdefghijklmnopqrstuvwxyz0123456789");
+        assert_eq!(format!("{s:?} {s}"), "<redacted> <redacted>");
+        assert_eq!(s.redacted(), "ghp_…89");
+        assert_eq!(Secret::new("hunter2!x").redacted(), "hu…");
+        assert_eq!(Secret::new("short").redacted(), "…");
+    }
+}

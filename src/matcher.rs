@@ -1,0 +1,355 @@
+//! [`RuleSet`]: the compiled rules and the two-stage match. One Aho-Corasick pass over the content
+//! finds every keyword (case-insensitive); only the regions around hits are handed to the rules'
+//! regexes, each region at most once per rule. Matches then pass the entropy gate, the placeholder
+//! detector, the allowlists and inline allow comments before they become [`Finding`]s.
+//!
+//! Cost is linear in the content: regions are clipped to [`LINE_WINDOW`] around a hit and merged
+//! per rule, so a megabyte-long minified line with many hits is still read a bounded number of times.
+
+use crate::allow::{has_inline_marker, Allowlist};
+use crate::finding::{Finding, Fingerprint, Location, Position, Secret};
+use crate::placeholder::is_placeholder;
+use crate::rules::{Rule, SecretGroup};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::sync::Arc;
+
+/// How far around a keyword hit a single-line rule looks on very long lines.
+pub const LINE_WINDOW: usize = 4096;
+/// How far after a keyword hit a multi-line rule (PEM blocks) looks.
+pub const MULTILINE_WINDOW: usize = 64 * 1024;
+
+/// Whether inline `sealant:allow` comments suppress findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InlineAllow {
+    /// Honour inline markers (default).
+    Honour,
+    /// Ignore them: only the baseline and config suppress (for CI gates).
+    Ignore,
+}
+
+#[derive(Debug)]
+struct Compiled {
+    rules: Vec<Rule>,
+    keywords: Option<AhoCorasick>,
+    /// keyword pattern id -> rules that own it.
+    keyword_rules: Vec<Vec<u32>>,
+    /// Rules without keywords: scanned over the whole content.
+    keywordless: Vec<u32>,
+    global: Allowlist,
+    inline: InlineAllow,
+}
+
+/// The compiled rules plus global filters. Cheap to clone (shared behind an `Arc`); clone one per
+/// worker thread.
+#[derive(Clone, Debug)]
+pub struct RuleSet {
+    inner: Arc<Compiled>,
+}
+
+/// Reusable per-worker buffers.
+#[derive(Default)]
+pub struct Scratch {
+    regions: Vec<(u32, usize, usize)>,
+    raw: Vec<RawMatch>,
+}
+
+struct RawMatch {
+    rule: u32,
+    start: usize,
+    end: usize,
+    secret: String,
+    entropy: f64,
+}
+
+impl RuleSet {
+    /// Compiles rules with a global allowlist.
+    pub fn new(rules: Vec<Rule>, global: Allowlist, inline: InlineAllow) -> Result<Self, aho_corasick::BuildError> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
+        let mut keywordless = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        for (i, rule) in rules.iter().enumerate() {
+            if rule.keywords.is_empty() {
+                keywordless.push(i as u32);
+            }
+            for kw in &rule.keywords {
+                let id = *index.entry(kw.clone()).or_insert_with(|| {
+                    patterns.push(kw.clone());
+                    keyword_rules.push(Vec::new());
+                    patterns.len() - 1
+                });
+                if !keyword_rules[id].contains(&(i as u32)) {
+                    keyword_rules[id].push(i as u32);
+                }
+            }
+        }
+        let keywords = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)?,
+            )
+        };
+        Ok(RuleSet {
+            inner: Arc::new(Compiled { rules, keywords, keyword_rules, keywordless, global, inline }),
+        })
+    }
+
+    /// The rules, in definition order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.inner.rules
+    }
+
+    /// Whether the global allowlist excludes this path entirely.
+    pub fn path_allowed(&self, path: &str) -> bool {
+        self.inner.global.allows_path(path)
+    }
+
+    /// Finds secrets in `content` (already decoded text) of the file at `path` (used for path
+    /// filters and fingerprints). Findings come out sorted by offset, at most one per (rule, span).
+    pub fn find(&self, content: &[u8], path: &str, scratch: &mut Scratch) -> Vec<Finding> {
+        let c = &*self.inner;
+        if c.global.allows_path(path) {
+            return Vec::new();
+        }
+        scratch.regions.clear();
+        scratch.raw.clear();
+        if let Some(ac) = &c.keywords {
+            for hit in ac.find_overlapping_iter(content) {
+                for &r in &c.keyword_rules[hit.pattern().as_usize()] {
+                    let rule = &c.rules[r as usize];
+                    let (a, b) = region(content, hit.start(), hit.end(), rule.multiline);
+                    scratch.regions.push((r, a, b));
+                }
+            }
+        }
+        for &r in &c.keywordless {
+            scratch.regions.push((r, 0, content.len()));
+        }
+        if scratch.regions.is_empty() {
+            return Vec::new();
+        }
+        scratch.regions.sort_unstable();
+        let mut i = 0;
+        while i < scratch.regions.len() {
+            let (r, a, mut b) = scratch.regions[i];
+            let mut j = i + 1;
+            while j < scratch.regions.len() && scratch.regions[j].0 == r && scratch.regions[j].1 <= b {
+                b = b.max(scratch.regions[j].2);
+                j += 1;
+            }
+            let rule = &c.rules[r as usize];
+            if !rule_applies(rule, path) {
+                i = j;
+                continue;
+            }
+            self.run_rule(r, rule, content, a, b, path, &mut scratch.raw);
+            i = j;
+        }
+        scratch.raw.sort_by_key(|m| (m.start, m.rule));
+        scratch.raw.dedup_by_key(|m| (m.start, m.end, m.rule));
+        let mut lines = LineCounter::new(content);
+        scratch
+            .raw
+            .drain(..)
+            .map(|m| {
+                let rule = &c.rules[m.rule as usize];
+                let start = lines.position(m.start);
+                let end = lines.position_after(m.end);
+                let secret = Secret::new(m.secret);
+                Finding {
+                    rule: rule.id.clone(),
+                    description: rule.description.clone(),
+                    path: path.to_string(),
+                    location: Location { start, end, offset: m.start },
+                    fingerprint: Fingerprint::compute(&rule.id, path, &secret),
+                    secret,
+                    entropy: m.entropy,
+                    commit: None,
+                    occurrences: Vec::new(),
+                    presence: None,
+                }
+            })
+            .collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_rule(&self, r: u32, rule: &Rule, content: &[u8], a: usize, b: usize, path: &str, out: &mut Vec<RawMatch>) {
+        let hay = &content[a..b];
+        for caps in rule.regex.captures_iter(hay) {
+            let m = match rule.secret_group {
+                SecretGroup::Named(i) => caps.get(i),
+                SecretGroup::First => caps.get(1),
+                SecretGroup::Whole => caps.get(0),
+            };
+            let Some(m) = m else { continue };
+            if m.is_empty() {
+                continue;
+            }
+            let (start, end) = (a + m.start(), a + m.end());
+            let value = String::from_utf8_lossy(m.as_bytes()).into_owned();
+            if self.reject(rule, &value, content, start, end, path).is_some() {
+                continue;
+            }
+            let entropy = f64::from(entropy::shannon_entropy(value.as_bytes()));
+            if rule.entropy.is_some_and(|min| entropy < min) {
+                continue;
+            }
+            out.push(RawMatch { rule: r, start, end, secret: value, entropy });
+        }
+    }
+
+    /// Why a match is suppressed, if it is.
+    fn reject(&self, rule: &Rule, value: &str, content: &[u8], start: usize, end: usize, path: &str) -> Option<&'static str> {
+        let c = &*self.inner;
+        if is_placeholder(value, rule.placeholder) {
+            return Some("placeholder");
+        }
+        if rule.allowlist.allows_path(path) || rule.allowlist.allows_secret(value) {
+            return Some("rule allowlist");
+        }
+        if c.global.allows_secret(value) {
+            return Some("global allowlist");
+        }
+        if c.inline == InlineAllow::Honour {
+            let first = line_bounds(content, start);
+            let last = line_bounds(content, end.saturating_sub(1).max(start));
+            if has_inline_marker(&content[first.0..first.1]) || has_inline_marker(&content[last.0..last.1]) {
+                return Some("inline allow");
+            }
+        }
+        None
+    }
+}
+
+fn rule_applies(rule: &Rule, path: &str) -> bool {
+    rule.paths.as_ref().is_none_or(|p| p.is_match(path))
+}
+
+/// The line around `[start, end)`, clipped to [`LINE_WINDOW`] either side.
+fn line_bounds(content: &[u8], pos: usize) -> (usize, usize) {
+    let lo = pos.saturating_sub(LINE_WINDOW);
+    let a = memchr::memrchr(b'\n', &content[lo..pos]).map_or(lo, |i| lo + i + 1);
+    let hi = (pos + LINE_WINDOW).min(content.len());
+    let b = memchr::memchr(b'\n', &content[pos..hi]).map_or(hi, |i| pos + i);
+    (a, b)
+}
+
+fn region(content: &[u8], start: usize, end: usize, multiline: bool) -> (usize, usize) {
+    let (a, _) = line_bounds(content, start);
+    let b = if multiline {
+        (end + MULTILINE_WINDOW).min(content.len())
+    } else {
+        line_bounds(content, end.min(content.len())).1
+    };
+    (a, b.max(end))
+}
+
+/// Converts increasing byte offsets into line/column positions in one forward pass.
+struct LineCounter<'a> {
+    content: &'a [u8],
+    pos: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(content: &'a [u8]) -> Self {
+        LineCounter { content, pos: 0, line: 1, line_start: 0 }
+    }
+
+    fn advance(&mut self, offset: usize) {
+        if offset < self.pos {
+            *self = LineCounter::new(self.content);
+        }
+        for i in memchr::memchr_iter(b'\n', &self.content[self.pos..offset]) {
+            self.line += 1;
+            self.line_start = self.pos + i + 1;
+        }
+        self.pos = offset;
+    }
+
+    fn column(&self, offset: usize) -> usize {
+        self.content[self.line_start..offset].iter().filter(|&&b| (b & 0xC0) != 0x80).count() + 1
+    }
+
+    /// Position of the character at `offset`.
+    fn position(&mut self, offset: usize) -> Position {
+        self.advance(offset);
+        Position { line: self.line, column: self.column(offset) }
+    }
+
+    /// Position just past the character ending at `offset` (does not move the cursor).
+    fn position_after(&mut self, offset: usize) -> Position {
+        let mut probe = LineCounter { content: self.content, pos: self.pos, line: self.line, line_start: self.line_start };
+        probe.advance(offset);
+        Position { line: probe.line, column: probe.column(offset) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::parse_rules;
+
+    fn set(toml: &str) -> RuleSet {
+        RuleSet::new(parse_rules(toml, "test").unwrap(), Allowlist::default(), InlineAllow::Honour).unwrap()
+    }
+
+    const TOKEN_RULE: &str = r#"
+[[rule]]
+id = "tok"
+keywords = ["tok_"]
+regex = '''\b(tok_[A-Za-z0-9]{20})\b'''
+entropy = 3.0
+"#;
+
+    #[test]
+    fn finds_with_positions() {
+        let rs = set(TOKEN_RULE);
+        let text = "a\nb = \"tok_R8x2Kq9LmZ4vT7wN3pB6\"\n";
+        let f = rs.find(text.as_bytes(), "x", &mut Scratch::default());
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].location.start, Position { line: 2, column: 6 });
+        assert_eq!(f[0].location.end, Position { line: 2, column: 30 });
+        assert_eq!(f[0].secret.expose(), "tok_R8x2Kq9LmZ4vT7wN3pB6");
+    }
+
+    #[test]
+    fn inline_allow_and_entropy() {
+        let rs = set(TOKEN_RULE);
+        let text = "tok_R8x2Kq9LmZ4vT7wN3pB6 # sealant:allow\ntok_abababababababababab\n";
+        assert!(rs.find(text.as_bytes(), "x", &mut Scratch::default()).is_empty());
+    }
+
+    #[test]
+    fn long_lines_stay_linear_and_find_everything() {
+        let rs = set(TOKEN_RULE);
+        let mut text = String::new();
+        for i in 0..2000 {
+            text.push_str(&format!("var a{i}=\"tok_R8x2Kq9LmZ4vT7wN{:04}\";", i));
+        }
+        let f = rs.find(text.as_bytes(), "min.js", &mut Scratch::default());
+        assert_eq!(f.len(), 2000);
+        assert!(f.iter().all(|f| f.location.start.line == 1));
+    }
+
+    #[test]
+    fn multiline_rule_spans_lines() {
+        let rs = set(r#"
+[[rule]]
+id = "pem"
+keywords = ["-----begin"]
+multiline = true
+check_placeholder = false
+regex = '''-----BEGIN PRIVATE KEY-----[\s\S]{10,}?-----END PRIVATE KEY-----'''
+"#);
+        let text = "x\n-----BEGIN PRIVATE KEY-----\nMIIEv0AB\nQ2Fkjd93\n-----END PRIVATE KEY-----\n";
+        let f = rs.find(text.as_bytes(), "k.pem", &mut Scratch::default());
+        assert_eq!(f.len(), 1);
+        assert_eq!((f[0].location.start.line, f[0].location.end.line), (2, 5));
+    }
+}

@@ -1,0 +1,198 @@
+//! The placeholder detector: values that are signals, not secrets (`CHANGEME_…`, `your-key-here`,
+//! `<token>`, `${VAR}`, `{{ .Values.x }}`, `os.environ[...]`, `xxxx`, `****`, documentation
+//! examples, repeated or sequential characters). Playbooks tell people to write these; a scanner
+//! that fires on them trains people to ignore it.
+
+use crate::rules::PlaceholderPolicy;
+
+/// Substrings (lowercase) that mark a value as a placeholder wherever they occur in it.
+const MARKERS: &[&str] = &[
+    "changeme",
+    "change_me",
+    "change-me",
+    "example",
+    "placeholder",
+    "dummy",
+    "sample",
+    "redacted",
+    "your_",
+    "your-",
+    "yourkey",
+    "yoursecret",
+    "yourpass",
+    "yourtoken",
+    "your.",
+    "here",
+    "replace",
+    "insert",
+    "fake",
+    "xxxx",
+    "****",
+    "....",
+    "…",
+    "${",
+    "{{",
+    "}}",
+    "$(",
+    "%(",
+    "<%",
+    "os.environ",
+    "os.getenv",
+    "getenv(",
+    "process.env",
+    "env[",
+    "env.",
+    "secretkeyref",
+    "vault:",
+    "lorem",
+    "not-a-real",
+    "notreal",
+    "not_real",
+];
+
+/// Whole values (lowercase, trimmed) that are placeholders.
+const WHOLE_VALUES: &[&str] = &[
+    "test", "testing", "test123", "secret", "password", "passwd", "pass", "token", "apikey",
+    "api_key", "null", "none", "nil", "true", "false", "undefined", "todo", "tbd", "fixme",
+    "demo", "default", "admin", "root", "guest", "user", "username", "changeit", "mysecret",
+    "mypassword", "secretkey", "s3cr3t", "p@ssw0rd", "password123", "qwerty",
+];
+
+/// Whether `value` is a placeholder under `policy`.
+pub fn is_placeholder(value: &str, policy: PlaceholderPolicy) -> bool {
+    match policy {
+        PlaceholderPolicy::Off => false,
+        PlaceholderPolicy::Standard => standard(value),
+        PlaceholderPolicy::Generic => standard(value) || generic(value),
+    }
+}
+
+fn standard(value: &str) -> bool {
+    let lower = value.to_lowercase();
+    let trimmed = lower.trim_matches(|c: char| "\"'`".contains(c));
+    if trimmed.is_empty() || WHOLE_VALUES.contains(&trimmed) {
+        return true;
+    }
+    if MARKERS.iter().any(|m| trimmed.contains(m)) {
+        return true;
+    }
+    // <token>, [YOUR KEY], (secret)
+    if (trimmed.starts_with('<') && trimmed.ends_with('>'))
+        || (trimmed.starts_with('[') && trimmed.ends_with(']'))
+        || trimmed.starts_with('$')
+        || trimmed.starts_with('%')
+        || trimmed.contains('<') && trimmed.contains('>')
+    {
+        return true;
+    }
+    low_variety(trimmed) || has_sequence(trimmed)
+}
+
+/// Key=value rules capture whatever follows `password =`: in code that is often a reference, not
+/// a literal (`settings.DB_PASSWORD`, `DB_PASSWORD`, `get_password()`, `self.token`).
+fn generic(value: &str) -> bool {
+    let v = value.trim_matches(|c: char| "\"'`".contains(c));
+    let is_ident_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    // CONSTANT_NAME referencing another variable.
+    if v.len() > 2
+        && v.chars()
+            .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+        && v.contains('_')
+    {
+        return true;
+    }
+    // dotted.identifier.path or call(...)
+    let parts: Vec<&str> = v.split('.').collect();
+    if parts.len() > 1
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars().all(is_ident_char)
+                && p.chars().next().is_some_and(|c| !c.is_ascii_digit())
+        })
+        && v.chars().any(|c| c.is_ascii_lowercase())
+    {
+        return true;
+    }
+    if v.contains('(') || v.contains(')') || v.starts_with("@") || v.starts_with('&') {
+        return true;
+    }
+    // A plain lowercase word or snake_case identifier (`password = hashed_password`).
+    if v.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+        return true;
+    }
+    // camelCase identifiers (`apiKey: providedApiKey`).
+    if v.chars().all(|c| c.is_ascii_alphabetic()) && v.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && v.len() < 24 {
+        return true;
+    }
+    false
+}
+
+/// Repeated characters: all one character, or at most two distinct characters.
+fn low_variety(v: &str) -> bool {
+    let mut distinct: Vec<char> = v.chars().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct.len() <= 2 || (v.chars().count() >= 12 && distinct.len() <= 3)
+}
+
+/// Runs like `1234567`, `abcdefg`, `9876543` (7 or more steps of ±1).
+fn has_sequence(v: &str) -> bool {
+    let b = v.as_bytes();
+    let mut run_up = 1;
+    let mut run_down = 1;
+    for w in b.windows(2) {
+        let (x, y) = (w[0], w[1]);
+        run_up = if y.is_ascii_alphanumeric() && y == x.wrapping_add(1) { run_up + 1 } else { 1 };
+        run_down = if y.is_ascii_alphanumeric() && y.wrapping_add(1) == x { run_down + 1 } else { 1 };
+        if run_up >= 7 || run_down >= 7 {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use PlaceholderPolicy::*;
+
+    #[test]
+    fn documented_placeholders_are_placeholders() {
+        for v in [
+            "CHANGEME_DB_PASSWORD",
+            "sk-...your-key-here...",
+            "your-api-key-here",
+            "<token>",
+            "${DATABASE_PASSWORD}",
+            "{{ .Values.password }}",
+            "os.environ['KEY']",
+            "xxxxxxxxxxxxxxxx",
+            "****************",
+            "AKIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "dummy-token-value",
+            "aaaaaaaaaaaaaaaa",
+            "1234567890abcdef",
+            "abcdefghijklmnop",
+            "password",
+        ] {
+            assert!(is_placeholder(v, Standard), "{v} should be a placeholder");
+        }
+    }
+
+    #[test]
+    fn random_values_are_not_placeholders() {
+        for v in ["ghp_R8x2Kq9LmZ4vT7wN3pB6yC1dF5hJ0sA2eG4u", "Zq8#Lm2!vT9w", "hU7k2PqX9mWz"] {
+            assert!(!is_placeholder(v, Standard), "{v}");
+            assert!(!is_placeholder(v, Generic), "{v}");
+        }
+    }
+
+    #[test]
+    fn generic_rejects_references() {
+        for v in ["settings.DB_PASSWORD", "DB_PASSWORD", "get_password()", "self.token", "hashed_password", "providedApiKey"] {
+            assert!(is_placeholder(v, Generic), "{v}");
+        }
+        assert!(!is_placeholder("settings.DB_PASSWORD", Off));
+    }
+}

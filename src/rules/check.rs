@@ -1,0 +1,86 @@
+//! Runs every rule's `examples` and `negative_examples` through the real matcher (entropy gate,
+//! placeholder detector and allowlists included). Shared by `sealant rules check` and `cargo test`.
+
+use super::Rule;
+use crate::allow::Allowlist;
+use crate::matcher::{InlineAllow, RuleSet, Scratch};
+
+/// One failed example.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExampleFailure {
+    /// Rule id.
+    pub rule: String,
+    /// What went wrong, without echoing the example (it may be a live-looking secret).
+    pub problem: String,
+}
+
+/// Checks every rule's examples; returns the failures (empty = all good).
+pub fn check_examples(rules: &[Rule]) -> Vec<ExampleFailure> {
+    let mut failures = Vec::new();
+    for rule in rules {
+        let mut solo = rule.clone();
+        solo.paths = None; // examples are judged on content alone
+        let set = match RuleSet::new(vec![solo], Allowlist::default(), InlineAllow::Honour) {
+            Ok(s) => s,
+            Err(e) => {
+                failures.push(ExampleFailure { rule: rule.id.clone(), problem: e.to_string() });
+                continue;
+            }
+        };
+        let mut scratch = Scratch::default();
+        if rule.examples.is_empty() {
+            failures.push(ExampleFailure { rule: rule.id.clone(), problem: "has no examples".into() });
+        }
+        if rule.negative_examples.is_empty() {
+            failures.push(ExampleFailure { rule: rule.id.clone(), problem: "has no negative_examples".into() });
+        }
+        for (i, ex) in rule.examples.iter().enumerate() {
+            if set.find(ex.as_bytes(), "example", &mut scratch).is_empty() {
+                failures.push(ExampleFailure {
+                    rule: rule.id.clone(),
+                    problem: format!("example #{} does not match", i + 1),
+                });
+            }
+        }
+        for (i, ex) in rule.negative_examples.iter().enumerate() {
+            if !set.find(ex.as_bytes(), "example", &mut scratch).is_empty() {
+                failures.push(ExampleFailure {
+                    rule: rule.id.clone(),
+                    problem: format!("negative example #{} matches", i + 1),
+                });
+            }
+        }
+    }
+    failures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_pass_their_examples() {
+        let rules = crate::rules::builtin::rules().expect("built-in rules parse");
+        assert!(rules.len() >= 60, "only {} built-in rules", rules.len());
+        let failures = check_examples(&rules);
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    #[test]
+    fn a_broken_example_is_reported() {
+        let rules = crate::rules::parse_rules(
+            r#"
+[[rule]]
+id = "t"
+keywords = ["tok_"]
+regex = '''tok_[a-z]{5}'''
+examples = ["tok_ab"]
+negative_examples = ["tok_abcde"]
+"#,
+            "t",
+        )
+        .unwrap();
+        let f = check_examples(&rules);
+        assert_eq!(f.len(), 2, "{f:?}");
+    }
+}

@@ -1,0 +1,198 @@
+//! Rules: as written ([`spec::RuleSpec`], serde) and validated ([`Rule`]). Compilation into a
+//! searchable set lives in `matcher`; the example checker shared by `sealant rules check` and the
+//! test suite lives in [`check`].
+
+pub mod builtin;
+pub mod check;
+pub mod spec;
+
+use crate::allow::Allowlist;
+use globset::GlobSet;
+use regex::bytes::Regex;
+use spec::RuleSpec;
+use thiserror::Error;
+
+/// An invalid rule, named by id and origin.
+#[derive(Debug, Error)]
+pub enum RuleError {
+    /// The TOML did not parse.
+    #[error("{origin}: invalid rules file: {message}")]
+    Parse {
+        /// File the rules came from.
+        origin: String,
+        /// Parser message.
+        message: String,
+    },
+    /// A rule's regex, glob or field is invalid.
+    #[error("{origin}: rule `{id}`: {message}")]
+    Invalid {
+        /// File the rule came from.
+        origin: String,
+        /// Rule id.
+        id: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Two rules share an id.
+    #[error("{origin}: rule id `{id}` is defined twice")]
+    Duplicate {
+        /// File of the second definition.
+        origin: String,
+        /// Rule id.
+        id: String,
+    },
+}
+
+/// Which capture of a rule's regex holds the secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SecretGroup {
+    /// The group named `secret`.
+    Named(usize),
+    /// Group 1.
+    First,
+    /// The whole match.
+    Whole,
+}
+
+/// How strictly the placeholder detector judges a rule's secrets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlaceholderPolicy {
+    /// No placeholder check (the rule's token shape is proof enough).
+    Off,
+    /// The standard detector.
+    Standard,
+    /// Standard plus reference/identifier checks for key=value rules.
+    Generic,
+}
+
+/// A validated rule, ready to be compiled into a `RuleSet`.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// Unique id.
+    pub id: String,
+    /// Human description.
+    pub description: String,
+    /// Lowercased prefilter keywords (may be empty: the rule then scans whole files).
+    pub keywords: Vec<String>,
+    /// The compiled regex.
+    pub regex: Regex,
+    /// Where the secret sits in a match.
+    pub secret_group: SecretGroup,
+    /// Minimum Shannon entropy of the secret.
+    pub entropy: Option<f64>,
+    /// Whether matches may span lines.
+    pub multiline: bool,
+    /// Only files matching these globs (none = all files).
+    pub paths: Option<GlobSet>,
+    /// Placeholder strictness.
+    pub placeholder: PlaceholderPolicy,
+    /// The rule's own allowlist.
+    pub allowlist: Allowlist,
+    /// Strings that must produce a finding of this rule.
+    pub examples: Vec<String>,
+    /// Strings that must not.
+    pub negative_examples: Vec<String>,
+    /// Where the rule was defined (file name), for messages.
+    pub origin: String,
+}
+
+impl Rule {
+    /// Validates a spec: compiles the regex and globs, checks the id and keywords.
+    pub fn from_spec(spec: RuleSpec, origin: &str) -> Result<Rule, RuleError> {
+        let invalid = |message: String| RuleError::Invalid {
+            origin: origin.to_string(),
+            id: spec.id.clone(),
+            message,
+        };
+        if spec.id.is_empty()
+            || !spec
+                .id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        {
+            return Err(invalid("id must be non-empty [A-Za-z0-9._-]".into()));
+        }
+        let regex = regex::bytes::RegexBuilder::new(&spec.regex)
+            .multi_line(true)
+            .size_limit(1 << 24)
+            .build()
+            .map_err(|e| invalid(format!("invalid regex: {}", one_line(&e.to_string()))))?;
+        let secret_group = match regex.capture_names().position(|n| n == Some("secret")) {
+            Some(i) => SecretGroup::Named(i),
+            None if regex.captures_len() > 1 => SecretGroup::First,
+            None => SecretGroup::Whole,
+        };
+        let keywords: Vec<String> = spec
+            .keywords
+            .iter()
+            .map(|k| k.to_lowercase())
+            .filter(|k| !k.is_empty())
+            .collect();
+        let paths = match &spec.paths {
+            Some(globs) if !globs.is_empty() => {
+                Some(crate::allow::build_globs(globs).map_err(|e| invalid(e.to_string()))?)
+            }
+            _ => None,
+        };
+        let allowlist = Allowlist::from_spec(&spec.allowlist.unwrap_or_default())
+            .map_err(|e| invalid(e.to_string()))?;
+        let placeholder = match (spec.check_placeholder.unwrap_or(true), spec.generic) {
+            (false, _) => PlaceholderPolicy::Off,
+            (true, true) => PlaceholderPolicy::Generic,
+            (true, false) => PlaceholderPolicy::Standard,
+        };
+        if let Some(e) = spec.entropy {
+            if !(0.0..=8.0).contains(&e) {
+                return Err(invalid(format!("entropy {e} is outside 0..8")));
+            }
+        }
+        Ok(Rule {
+            id: spec.id,
+            description: spec.description,
+            keywords,
+            regex,
+            secret_group,
+            entropy: spec.entropy,
+            multiline: spec.multiline,
+            paths,
+            placeholder,
+            allowlist,
+            examples: spec.examples,
+            negative_examples: spec.negative_examples,
+            origin: origin.to_string(),
+        })
+    }
+}
+
+/// Parses a rules file and validates every rule in it.
+pub fn parse_rules(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
+    let file: spec::RulesFile = toml::from_str(text).map_err(|e| RuleError::Parse {
+        origin: origin.to_string(),
+        message: one_line(e.message()),
+    })?;
+    file.rule
+        .into_iter()
+        .map(|spec| Rule::from_spec(spec, origin))
+        .collect()
+}
+
+/// Merges rule lists, rejecting duplicate ids.
+pub fn merge_unique(lists: impl IntoIterator<Item = Vec<Rule>>) -> Result<Vec<Rule>, RuleError> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for rule in lists.into_iter().flatten() {
+        if !seen.insert(rule.id.clone()) {
+            return Err(RuleError::Duplicate {
+                origin: rule.origin.clone(),
+                id: rule.id,
+            });
+        }
+        out.push(rule);
+    }
+    Ok(out)
+}
+
+/// Collapses a multi-line message into one line.
+pub(crate) fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

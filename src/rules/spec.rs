@@ -1,0 +1,64 @@
+//! Rules as written in TOML (`rules/*.toml`, and `[[rule]]` tables in `.sealant.toml`). See
+//! `rules/README.md` for the format. Nothing here is validated; [`super::Rule::from_spec`] does that.
+
+use serde::Deserialize;
+
+/// A rules file: a list of `[[rule]]` tables.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesFile {
+    /// The rules.
+    #[serde(default)]
+    pub rule: Vec<RuleSpec>,
+}
+
+/// One rule as written.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Unique id.
+    pub id: String,
+    /// Human description.
+    #[serde(default)]
+    pub description: String,
+    /// Case-insensitive prefilter literals.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Rust regex.
+    pub regex: String,
+    /// Minimum Shannon entropy of the secret.
+    pub entropy: Option<f64>,
+    /// Whether a match may span lines.
+    #[serde(default)]
+    pub multiline: bool,
+    /// Path globs the rule is limited to.
+    pub paths: Option<Vec<String>>,
+    /// Key=value style rule: stricter placeholder checks.
+    #[serde(default)]
+    pub generic: bool,
+    /// Whether to run the placeholder detector (default true).
+    pub check_placeholder: Option<bool>,
+    /// The rule's allowlist.
+    pub allowlist: Option<AllowlistSpec>,
+    /// Strings that must produce a finding.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Strings that must not.
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}
+
+/// An allowlist as written (global in `.sealant.toml`, or per rule).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowlistSpec {
+    /// Regexes on the secret.
+    #[serde(default)]
+    pub regexes: Vec<String>,
+    /// Case-insensitive substrings of the secret.
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+    /// Path globs.
+    #[serde(default)]
+    pub paths: Vec<String>,
+}

@@ -1,0 +1,7 @@
+//! sealant's integration tests: one binary, one module per area, all driving the real `sealant`
+//! binary on fixtures and on git repositories built at test time.
+
+mod util;
+
+/// `sealant scan`: working tree, stdin, reports, exit codes, bad input.
+mod scan;
