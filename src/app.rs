@@ -21,12 +21,12 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     match cli.command {
         Command::Scan(args) => run_scan(args),
         Command::Staged(args) => crate::hooks::run_staged(args),
-        Command::History(args) => crate::hooks::run_history(args),
-        Command::PrePush(args) => crate::hooks::run_pre_push(args),
-        Command::PreReceive(args) => crate::hooks::run_pre_receive(args),
+        Command::History(args) => crate::history_cmd::run_history(args),
+        Command::PrePush(args) => crate::history_cmd::run_pre_push(args),
+        Command::PreReceive(args) => crate::history_cmd::run_pre_receive(args),
         Command::Install(args) => crate::hooks::run_install(args),
         Command::Rules(cmd) => run_rules(cmd),
-        Command::Baseline(cmd) => crate::hooks::run_baseline(cmd),
+        Command::Baseline(cmd) => crate::baseline_cmd::run(cmd),
     }
 }
 

@@ -18,12 +18,14 @@
 pub mod allow;
 pub mod app;
 pub mod baseline;
+pub mod baseline_cmd;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod exit;
 pub mod finding;
 pub mod git;
+pub mod history_cmd;
 pub mod hooks;
 pub mod matcher;
 pub mod placeholder;
