@@ -85,6 +85,11 @@ impl Worker {
         Worker { rules: rules.clone(), scratch: Scratch::default(), stats: Stats::default() }
     }
 
+    /// A fresh worker over the same rules (for side scans that must not count in the stats).
+    pub fn new_like(other: &Worker) -> Self {
+        Worker::new(&other.rules)
+    }
+
     /// Scans raw bytes of the file at `path`; binary and LFS content is counted as skipped.
     pub fn scan_bytes(&mut self, path: &str, raw: &[u8]) -> Vec<Finding> {
         match decode(raw) {

@@ -5,3 +5,5 @@ mod util;
 
 /// `sealant scan`: working tree, stdin, reports, exit codes, bad input.
 mod scan;
+/// `sealant staged` and `sealant install`: the pre-commit gate and its hook.
+mod staged;
