@@ -1,10 +1,339 @@
-//! `sealant baseline ...`: create, update, check, audit, import.
+//! `sealant baseline ...`: create, update, check, audit and import. Each scans the whole root
+//! (ignoring the current baseline), then edits the baseline file deterministically and writes it
+//! atomically. Nothing here prints a secret: entries hold hashes, output shows redacted values.
 
+use crate::app::{project_root, Plan};
+use crate::baseline::{self, Baseline, Entry, Label, Scope, SecretHasher, BASELINE_FILE_NAME};
 use crate::cli::*;
 use crate::exit::ExitStatus;
-use anyhow::{bail, Result};
+use crate::finding::Finding;
+use crate::scan::{self, Outcome};
+use crate::source::worktree::WalkOptions;
+use anyhow::{anyhow, bail, Context, Result};
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
 
 /// Runs a baseline subcommand.
-pub fn run(_cmd: BaselineCommand) -> Result<ExitStatus> {
-    bail!("not implemented yet")
+pub fn run(cmd: BaselineCommand) -> Result<ExitStatus> {
+    match cmd {
+        BaselineCommand::Create(a) => create(a),
+        BaselineCommand::Update(a) => update(a),
+        BaselineCommand::Check(a) => check(a),
+        BaselineCommand::Audit(a) => audit(a),
+        BaselineCommand::Import(a) => import(a),
+    }
+}
+
+/// The root and baseline path a baseline command works on.
+struct Target {
+    root: PathBuf,
+    path: PathBuf,
+}
+
+fn target(args: &BaselineFileArgs) -> Result<Target> {
+    let root = match &args.root {
+        Some(r) => std::path::absolute(r).with_context(|| format!("{}: invalid root", r.display()))?,
+        None => project_root(&std::env::current_dir().context("cannot determine the current directory")?),
+    };
+    if !root.is_dir() {
+        bail!("{}: not a directory", root.display());
+    }
+    let path = args.baseline.clone().unwrap_or_else(|| root.join(BASELINE_FILE_NAME));
+    Ok(Target { root, path })
+}
+
+/// Scans the whole root with no baseline applied.
+fn scan_all(t: &Target, args: &BaselineFileArgs, max_file_size: Option<u64>) -> Result<(Plan, Outcome)> {
+    let common = CommonArgs {
+        format: FormatArg::Text,
+        output: None,
+        show_secrets: false,
+        config: args.config.clone(),
+        baseline: None,
+        no_baseline: true,
+        no_inline_allow: false,
+        max_file_size,
+        threads: None,
+        color: ColorArg::Never,
+        quiet: true,
+    };
+    let plan = Plan::resolve(t.root.clone(), &common)?;
+    let opts = WalkOptions {
+        roots: vec![t.root.clone()],
+        base: t.root.clone(),
+        max_file_size: plan.settings.max_file_size,
+        follow_symlinks: false,
+        threads: 0,
+    };
+    let outcome = scan::scan_worktree(&plan.rules, &opts);
+    for e in &outcome.errors {
+        eprintln!("sealant: error: {}: {}", e.path, e.message);
+    }
+    if !outcome.errors.is_empty() {
+        bail!("{} file(s) could not be scanned; the baseline was not changed", outcome.errors.len());
+    }
+    Ok((plan, outcome))
+}
+
+fn entry_for(f: &Finding, hasher: &SecretHasher) -> Entry {
+    Entry {
+        rule: f.rule.clone(),
+        path: f.path.clone(),
+        hash: hasher.hash(f.secret.expose()),
+        line: Some(f.location.start.line),
+        label: None,
+        note: None,
+        expires: None,
+    }
+}
+
+fn hasher_for(b: &Baseline, path: &std::path::Path) -> Result<SecretHasher> {
+    SecretHasher::new(&b.hash).map_err(|m| anyhow!("baseline {}: {m}", path.display()))
+}
+
+/// `create`: a new baseline of everything found. With `--force` over an existing file, its salt
+/// and every entry's label, note, expiry and line hint are kept, so the same tree gives the same
+/// bytes.
+fn create(a: BaselineArgs) -> Result<ExitStatus> {
+    let t = target(&a.file)?;
+    let previous = if t.path.exists() {
+        if !a.force {
+            return Err(baseline::BaselineError::Exists { path: t.path.clone() }.into());
+        }
+        Some(Baseline::load(&t.path)?)
+    } else {
+        None
+    };
+    let (_, outcome) = scan_all(&t, &a.file, a.max_file_size)?;
+    let mut b = Baseline::new();
+    if let Some(prev) = &previous {
+        b.hash = prev.hash.clone();
+    }
+    let hasher = hasher_for(&b, &t.path)?;
+    hasher.prime(outcome.findings.iter().map(|f| f.secret.expose()));
+    let old: HashMap<(String, String, String), Entry> = previous
+        .map(|p| p.entries.into_iter().map(|e| ((e.rule.clone(), e.path.clone(), e.hash.clone()), e)).collect())
+        .unwrap_or_default();
+    for f in &outcome.findings {
+        let fresh = entry_for(f, &hasher);
+        let key = (fresh.rule.clone(), fresh.path.clone(), fresh.hash.clone());
+        b.entries.push(old.get(&key).cloned().unwrap_or(fresh));
+    }
+    b.normalize();
+    b.save(&t.path)?;
+    eprintln!("sealant: wrote {} with {} entries ({} files scanned)", t.path.display(), b.entries.len(), outcome.stats.scanned);
+    Ok(ExitStatus::Clean)
+}
+
+/// `update`: adds new findings, drops entries that match nothing, follows renamed files.
+/// Existing entries keep their line hint, so unrelated edits do not rewrite the file.
+fn update(a: BaselineArgs) -> Result<ExitStatus> {
+    let t = target(&a.file)?;
+    let mut b = if t.path.exists() { Baseline::load(&t.path)? } else { Baseline::new() };
+    let before = t.path.exists().then(|| b.to_bytes());
+    let (_, outcome) = scan_all(&t, &a.file, a.max_file_size)?;
+    let hasher = hasher_for(&b, &t.path)?;
+    let today = baseline::today();
+    let cmp = baseline::compare(&b, &hasher, outcome.findings, Scope::Complete, &today);
+    let mut out = std::io::stdout().lock();
+    for (ei, new_path) in &cmp.moved {
+        let e = &mut b.entries[*ei];
+        writeln!(out, "~ {}  {} -> {}", e.rule, e.path, new_path)?;
+        e.path = new_path.clone();
+    }
+    let mut removed = Vec::new();
+    for &ei in &cmp.stale {
+        let e = &b.entries[ei];
+        writeln!(out, "- {}  {}{}", e.rule, e.path, e.line.map(|l| format!(":{l}")).unwrap_or_default())?;
+        removed.push(ei);
+    }
+    let mut keep = vec![true; b.entries.len()];
+    for ei in removed {
+        keep[ei] = false;
+    }
+    let mut i = 0;
+    b.entries.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    let mut existing: std::collections::HashSet<(String, String, String)> =
+        b.entries.iter().map(|e| (e.rule.clone(), e.path.clone(), e.hash.clone())).collect();
+    let mut added = 0;
+    for f in &cmp.new {
+        let e = entry_for(f, &hasher);
+        // Expired entries stay (check reports them); a second occurrence in one file is one entry.
+        if !existing.insert((e.rule.clone(), e.path.clone(), e.hash.clone())) {
+            continue;
+        }
+        writeln!(out, "+ {}  {}:{}  {}", e.rule, e.path, f.location.start.line, f.secret.redacted())?;
+        b.entries.push(e);
+        added += 1;
+    }
+    b.normalize();
+    let after = b.to_bytes();
+    if before.as_deref() == Some(after.as_slice()) {
+        eprintln!("sealant: {} is up to date ({} entries)", t.path.display(), b.entries.len());
+    } else {
+        b.save(&t.path)?;
+        eprintln!(
+            "sealant: updated {}: {} added, {} removed, {} moved, {} entries",
+            t.path.display(),
+            added,
+            cmp.stale.len(),
+            cmp.moved.len(),
+            b.entries.len()
+        );
+    }
+    Ok(ExitStatus::Clean)
+}
+
+/// `check`: exit 1 if entries are stale (match nothing) or expired, or with `--require-labels`
+/// unlabeled.
+fn check(a: BaselineCheckArgs) -> Result<ExitStatus> {
+    let t = target(&a.file)?;
+    if !t.path.exists() {
+        bail!("no baseline at {} (create one with `sealant baseline create`)", t.path.display());
+    }
+    let b = Baseline::load(&t.path)?;
+    let (_, outcome) = scan_all(&t, &a.file, None)?;
+    let hasher = hasher_for(&b, &t.path)?;
+    let cmp = baseline::compare(&b, &hasher, outcome.findings, Scope::Complete, &baseline::today());
+    let mut problems: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
+    for &i in &cmp.stale {
+        problems.entry(i).or_default().push("stale: matches no finding (secret removed? run `sealant baseline update`)");
+    }
+    for &i in &cmp.expired {
+        problems.entry(i).or_default().push("expired");
+    }
+    if a.require_labels {
+        for (i, e) in b.entries.iter().enumerate() {
+            if e.label.is_none() {
+                problems.entry(i).or_default().push("unlabeled (run `sealant baseline audit`)");
+            }
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    for (i, why) in &problems {
+        let e = &b.entries[*i];
+        writeln!(out, "{}:{}  {}  {}", e.path, e.line.unwrap_or(0), e.rule, why.join("; "))?;
+    }
+    eprintln!(
+        "sealant: {} entries, {} stale, {} expired{}",
+        b.entries.len(),
+        cmp.stale.len(),
+        cmp.expired.len(),
+        if a.require_labels {
+            format!(", {} unlabeled", b.entries.iter().filter(|e| e.label.is_none()).count())
+        } else {
+            String::new()
+        }
+    );
+    Ok(if problems.is_empty() { ExitStatus::Clean } else { ExitStatus::Findings })
+}
+
+/// `audit`: label each entry interactively. Needs a terminal.
+fn audit(a: BaselineFileArgs) -> Result<ExitStatus> {
+    if !std::io::stdin().is_terminal() {
+        bail!("`sealant baseline audit` is interactive and needs a terminal on standard input (edit labels in the JSON file otherwise)");
+    }
+    let t = target(&a)?;
+    let mut b = Baseline::load(&t.path)?;
+    let (_, outcome) = scan_all(&t, &a, None)?;
+    let hasher = hasher_for(&b, &t.path)?;
+    let cmp = baseline::compare(&b, &hasher, outcome.findings, Scope::Complete, &baseline::today());
+    let shown: HashMap<usize, &Finding> = cmp.matched_entry.iter().copied().zip(cmp.baselined.iter()).collect();
+    let mut order: Vec<usize> = (0..b.entries.len()).collect();
+    order.sort_by_key(|&i| (b.entries[i].label.is_some(), i));
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    let mut err = std::io::stderr().lock();
+    let mut changed = 0;
+    for (n, &i) in order.iter().enumerate() {
+        let e = &b.entries[i];
+        let current = shown.get(&i).map(|f| format!("{}:{}  {}", f.path, f.location.start.line, f.secret.redacted()));
+        writeln!(err, "\n[{}/{}] {}  {}", n + 1, order.len(), e.rule, current.unwrap_or_else(|| format!("{} (not found now: stale)", e.path)))?;
+        writeln!(err, "    label: {}{}", e.label.map(label_name).unwrap_or("none"), e.note.as_ref().map(|n| format!("  note: {n}")).unwrap_or_default())?;
+        write!(err, "    (f)alse positive, (a)ccepted, (r)otated, (s)kip, (q)uit > ")?;
+        err.flush()?;
+        let Some(Ok(answer)) = lines.next() else { break };
+        let label = match answer.trim() {
+            "f" => Some(Label::FalsePositive),
+            "a" => Some(Label::Accepted),
+            "r" => Some(Label::Rotated),
+            "q" => break,
+            _ => None,
+        };
+        if let Some(label) = label {
+            write!(err, "    note (enter to keep): ")?;
+            err.flush()?;
+            let note = lines.next().and_then(|l| l.ok()).unwrap_or_default();
+            let e = &mut b.entries[i];
+            e.label = Some(label);
+            if !note.trim().is_empty() {
+                e.note = Some(note.trim().to_string());
+            }
+            changed += 1;
+        }
+    }
+    if changed > 0 {
+        b.save(&t.path)?;
+    }
+    writeln!(err, "\nsealant: labeled {changed} entries in {}", t.path.display())?;
+    Ok(ExitStatus::Clean)
+}
+
+fn label_name(l: Label) -> &'static str {
+    match l {
+        Label::FalsePositive => "false-positive",
+        Label::Accepted => "accepted",
+        Label::Rotated => "rotated",
+    }
+}
+
+/// `import`: turns a detect-secrets baseline or a gitleaks report / `.gitleaksignore` into
+/// entries by scanning the tree and matching findings to the foreign records. Foreign records
+/// that match no finding are counted and reported.
+fn import(a: BaselineImportArgs) -> Result<ExitStatus> {
+    let t = target(&a.file)?;
+    let text = std::fs::read_to_string(&a.input).with_context(|| format!("cannot read {}", a.input.display()))?;
+    let mut b = if t.path.exists() {
+        if !a.force {
+            return Err(baseline::BaselineError::Exists { path: t.path.clone() }.into());
+        }
+        Baseline::load(&t.path)?
+    } else {
+        Baseline::new()
+    };
+    let records = match a.from {
+        ImportFormat::DetectSecrets => crate::import::detect_secrets(&text),
+        ImportFormat::Gitleaks => crate::import::gitleaks(&text),
+    }
+    .map_err(|m| anyhow!("{}: {m}", a.input.display()))?;
+    let (_, outcome) = scan_all(&t, &a.file, None)?;
+    let hasher = hasher_for(&b, &t.path)?;
+    let (matched, unmatched) = crate::import::match_records(&records, &outcome.findings);
+    let mut added = 0;
+    for (fi, rec) in matched {
+        let f = &outcome.findings[fi];
+        let mut e = entry_for(f, &hasher);
+        if b.entries.iter().any(|x| x.rule == e.rule && x.path == e.path && x.hash == e.hash) {
+            continue;
+        }
+        e.label = rec.label;
+        e.note = Some(rec.note.clone());
+        b.entries.push(e);
+        added += 1;
+    }
+    b.normalize();
+    b.save(&t.path)?;
+    for r in &unmatched {
+        eprintln!("sealant: not imported (no matching finding now): {}:{}", r.path, r.line.unwrap_or(0));
+    }
+    eprintln!(
+        "sealant: imported {added} entries into {} ({} records matched nothing)",
+        t.path.display(),
+        unmatched.len()
+    );
+    Ok(ExitStatus::Clean)
 }

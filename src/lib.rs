@@ -27,6 +27,7 @@ pub mod finding;
 pub mod git;
 pub mod history_cmd;
 pub mod hooks;
+pub mod import;
 pub mod matcher;
 pub mod placeholder;
 pub mod report;

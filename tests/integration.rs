@@ -7,3 +7,5 @@ mod util;
 mod scan;
 /// `sealant staged` and `sealant install`: the pre-commit gate and its hook.
 mod staged;
+/// The baseline: matching, determinism, imports, and the team flow.
+mod baseline;
