@@ -42,17 +42,24 @@ pub fn error_line(e: &anyhow::Error) -> String {
     parts.join(": ")
 }
 
-/// The folder paths are reported relative to: the enclosing git work tree, else `start`.
+/// The folder paths are reported relative to (and `.sealant.toml` and the baseline are looked
+/// up in): the enclosing git work tree; outside git, the current directory when `start` is under
+/// it, else `start` itself (or its folder).
 pub fn project_root(start: &Path) -> PathBuf {
     let abs = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
-    let mut dir = if abs.is_dir() { abs.clone() } else { abs.parent().map(Path::to_path_buf).unwrap_or(abs.clone()) };
+    let start_dir = if abs.is_dir() { abs.clone() } else { abs.parent().map(Path::to_path_buf).unwrap_or(abs.clone()) };
+    let mut dir = start_dir.clone();
     loop {
         if dir.join(".git").exists() {
             return dir;
         }
         if !dir.pop() {
-            return if abs.is_dir() { abs } else { abs.parent().map(Path::to_path_buf).unwrap_or(abs) };
+            break;
         }
+    }
+    match std::env::current_dir() {
+        Ok(cwd) if start_dir.starts_with(&cwd) => cwd,
+        _ => start_dir,
     }
 }
 
@@ -311,8 +318,15 @@ fn run_rules(cmd: RulesCommand) -> Result<ExitStatus> {
             let rules = match &file {
                 None => crate::rules::builtin::rules()?,
                 Some(p) => {
-                    let text = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
-                    crate::rules::parse_rules(&text, &p.display().to_string())?
+                    // A rules file is a config file with only `[[rule]]` tables.
+                    let config = Config::load(p)?;
+                    let origin = p.display().to_string();
+                    config
+                        .file
+                        .rule
+                        .into_iter()
+                        .map(|spec| crate::rules::Rule::from_spec(spec, &origin))
+                        .collect::<Result<Vec<_>, _>>()?
                 }
             };
             let failures = crate::rules::check::check_examples(&rules);

@@ -9,7 +9,7 @@
 use crate::allow::{has_inline_marker, Allowlist};
 use crate::finding::{Finding, Fingerprint, Location, Position, Secret};
 use crate::placeholder::is_placeholder;
-use crate::rules::{Rule, SecretGroup};
+use crate::rules::{PlaceholderPolicy, Rule, SecretGroup};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::sync::Arc;
 
@@ -151,6 +151,7 @@ impl RuleSet {
         }
         scratch.raw.sort_by_key(|m| (m.start, m.rule));
         scratch.raw.dedup_by_key(|m| (m.start, m.end, m.rule));
+        self.drop_shadowed(&mut scratch.raw);
         let mut lines = LineCounter::new(content);
         scratch
             .raw
@@ -174,6 +175,37 @@ impl RuleSet {
                 }
             })
             .collect()
+    }
+
+    /// One secret, one finding: a key=value (generic) match that overlaps a match of a specific
+    /// rule is dropped, and of several matches with the same span only the first rule's is kept.
+    fn drop_shadowed(&self, raw: &mut Vec<RawMatch>) {
+        if raw.len() < 2 {
+            return;
+        }
+        let rules = &self.inner.rules;
+        let is_generic = |m: &RawMatch| rules[m.rule as usize].placeholder == PlaceholderPolicy::Generic;
+        let mut keep = vec![true; raw.len()];
+        for i in 0..raw.len() {
+            for j in (i + 1)..raw.len() {
+                if raw[j].start >= raw[i].end {
+                    break;
+                }
+                // raw[i] and raw[j] overlap.
+                match (is_generic(&raw[i]), is_generic(&raw[j])) {
+                    (true, false) => keep[i] = false,
+                    (false, true) => keep[j] = false,
+                    _ if raw[i].start == raw[j].start && raw[i].end == raw[j].end => keep[j] = false,
+                    (true, true) => keep[j] = false,
+                    _ => {}
+                }
+            }
+        }
+        let mut k = 0;
+        raw.retain(|_| {
+            k += 1;
+            keep[k - 1]
+        });
     }
 
     #[allow(clippy::too_many_arguments)]
