@@ -9,3 +9,7 @@ mod scan;
 mod staged;
 /// The baseline: matching, determinism, imports, and the team flow.
 mod baseline;
+/// `sealant history`: attribution, presence, ranges, `--all`, and unusual repository shapes.
+mod history;
+/// The pre-commit framework running the published hook.
+mod precommit;
