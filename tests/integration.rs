@@ -13,3 +13,5 @@ mod baseline;
 mod history;
 /// The pre-commit framework running the published hook.
 mod precommit;
+/// `sealant pre-push` and `sealant pre-receive`: real pushes into bare repositories with hooks.
+mod push;

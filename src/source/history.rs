@@ -1,1 +1,542 @@
-//! The history source.
+//! The history source: the blobs a set of commits introduced, each unique blob once (gix).
+//!
+//! Three steps, each with its own contract:
+//!
+//! 1. [`plan`] walks the selected commits on one thread and diffs each commit's tree against its
+//!    parents' trees (root commits and shallow boundaries against the empty tree). It keeps ids and
+//!    paths only, never contents: for each unique blob, every [`Introduction`] (commit, path).
+//! 2. [`History::scan_blobs`] loads each unique blob once, in parallel, with a per-thread gix handle
+//!    and per-thread caller state (the scanning `Worker`), skipping oversized blobs from their
+//!    header alone.
+//! 3. [`History::attribute`] folds per-blob findings into one finding per (rule, secret), attributed
+//!    to the oldest introducing commit, with every other place as an occurrence and, optionally,
+//!    whether the secret is still in `HEAD`'s tree.
+//!
+//! Neighbours: `history_cmd` picks the commits ([`Selection`]) and supplies the scanning closure;
+//! nothing here knows rules, baselines or reports.
+
+use crate::content::SkipReason;
+use crate::finding::{Finding, Occurrence, Presence};
+use crate::git::{commit_info, GitError};
+use gix::bstr::ByteSlice;
+use gix::diff::tree::recorder::Change;
+use gix::hash::ObjectId;
+use gix::objs::tree::EntryMode;
+use gix::objs::TreeRefIter;
+use gix::revision::walk::Sorting;
+use rayon::prelude::*;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Which commits to scan: everything reachable from `tips` but not from `hidden` (git's
+/// `tips --not hidden`). Both lists hold commit ids.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Commits whose ancestry is scanned.
+    pub tips: Vec<ObjectId>,
+    /// Commits whose ancestry is excluded.
+    pub hidden: Vec<ObjectId>,
+}
+
+/// A commit of the walk. Its index in [`History::commits`] is its walk position (newest first).
+#[derive(Debug, Clone)]
+pub struct WalkedCommit {
+    /// Commit id.
+    pub id: ObjectId,
+    /// Committer time, seconds since the epoch.
+    pub time: i64,
+}
+
+/// One place a blob entered the history: `commit` (index into [`History::commits`]) recorded it
+/// at `path`.
+#[derive(Debug, Clone)]
+pub struct Introduction {
+    /// Index into [`History::commits`].
+    pub commit: usize,
+    /// Repository-relative, `/`-separated path.
+    pub path: String,
+    /// The same commit deleted this blob at another path: a pure move, not new content.
+    pub moved: bool,
+}
+
+/// A unique blob and every place it was introduced, oldest first.
+#[derive(Debug, Clone)]
+pub struct BlobCandidate {
+    /// Blob id.
+    pub id: ObjectId,
+    /// Introductions, oldest commit first (committer time; on ties, the commit the newest-first
+    /// walk reached later counts as older).
+    pub introductions: Vec<Introduction>,
+}
+
+impl BlobCandidate {
+    /// The oldest introduction that is new content (not a move): the path the blob is scanned
+    /// with and the commit its findings are attributed to. `None`: only moved here, not scanned.
+    pub fn first_new(&self) -> Option<&Introduction> {
+        self.introductions.iter().find(|i| !i.moved)
+    }
+}
+
+/// What the planning pass found.
+#[derive(Debug, Default)]
+pub struct History {
+    /// Walked commits, in walk order (newest first).
+    pub commits: Vec<WalkedCommit>,
+    /// Unique blobs to scan: those with at least one new-content introduction (a blob only moved
+    /// by the walked commits is not new content and is dropped).
+    pub blobs: Vec<BlobCandidate>,
+    /// Entries not scanned, by reason: gitlinks (submodules) and symbolic links, each unique
+    /// object counted once.
+    pub skipped: BTreeMap<SkipReason, u64>,
+    /// Walked commits at a shallow-clone boundary: their parents are missing, so they were
+    /// diffed against the empty tree and the walk stopped there.
+    pub shallow_boundaries: u64,
+}
+
+/// A blob handed to the scanning closure of [`History::scan_blobs`].
+pub enum Blob<'a> {
+    /// The blob's bytes.
+    Loaded(&'a [u8]),
+    /// Larger than the limit (its size); not loaded.
+    TooLarge(u64),
+    /// Could not be read: a one-line message naming the object.
+    Unreadable(String),
+}
+
+/// Walks `selection` and records, for every unique blob, where it was introduced.
+///
+/// A commit introduces the blobs its tree adds or modifies relative to its parent (deletions
+/// introduce nothing; a mode-only change neither). A merge introduces a path only if the blob
+/// there differs from the blob at that path in *every* parent, so ordinary merges add nothing and
+/// evil merges or conflict resolutions do. Root commits and shallow boundary commits are diffed
+/// against the empty tree. Gitlinks and symlinks are counted in [`History::skipped`], not
+/// recorded. Paths for which `skip_path` returns true are dropped (the global allowlist).
+///
+/// `on_commit` is called once per walked commit (progress). `Err` means the walk or a diff could
+/// not read an object (corruption, missing objects outside a shallow boundary).
+pub fn plan(
+    repo: &gix::Repository,
+    selection: &Selection,
+    skip_path: &dyn Fn(&str) -> bool,
+    on_commit: &mut dyn FnMut(),
+) -> Result<History, GitError> {
+    let mut out = History::default();
+    if selection.tips.is_empty() {
+        return Ok(out);
+    }
+    let shallow: HashSet<ObjectId> = repo
+        .shallow_commits()
+        .map_err(|e| GitError::read("cannot read the shallow file", e))?
+        .map(|c| c.iter().copied().collect())
+        .unwrap_or_default();
+    let walk = repo
+        .rev_walk(selection.tips.iter().copied())
+        .with_hidden(selection.hidden.iter().copied())
+        .sorting(Sorting::ByCommitTime(Default::default()))
+        .all()
+        .map_err(|e| GitError::read("cannot walk the history", e))?;
+
+    let mut blob_index: HashMap<ObjectId, usize> = HashMap::new();
+    let mut skipped_seen: HashSet<ObjectId> = HashSet::new();
+    let mut differ = TreeDiffer::new(repo);
+    for info in walk {
+        let info = info.map_err(|e| GitError::read("cannot walk the history", e))?;
+        on_commit();
+        let walk_index = out.commits.len();
+        let id = info.id;
+        let commit = repo
+            .find_commit(id)
+            .map_err(|e| GitError::read(format!("cannot read commit {id}"), e))?;
+        let time = match info.commit_time {
+            Some(t) => t,
+            None => commit.time().map(|t| t.seconds).unwrap_or_default(),
+        };
+        out.commits.push(WalkedCommit { id, time });
+        let parents: Vec<ObjectId> = if shallow.contains(&id) {
+            // Grafted at the clone boundary: its parents are not in the repository.
+            if !info.parent_ids.is_empty() {
+                out.shallow_boundaries += 1;
+            }
+            Vec::new()
+        } else {
+            info.parent_ids.iter().copied().collect()
+        };
+        let changes = differ.introduced(&commit, &parents)?;
+        for (path, (oid, mode)) in changes.changed {
+            if mode.is_commit() || mode.is_link() {
+                let reason = if mode.is_commit() {
+                    SkipReason::Submodule
+                } else {
+                    SkipReason::Symlink
+                };
+                if skipped_seen.insert(oid) {
+                    *out.skipped.entry(reason).or_default() += 1;
+                }
+                continue;
+            }
+            if !mode.is_blob() || skip_path(&path) {
+                continue;
+            }
+            let moved = changes.deleted.contains(&oid);
+            let idx = *blob_index.entry(oid).or_insert_with(|| {
+                out.blobs.push(BlobCandidate {
+                    id: oid,
+                    introductions: Vec::new(),
+                });
+                out.blobs.len() - 1
+            });
+            out.blobs[idx].introductions.push(Introduction {
+                commit: walk_index,
+                path,
+                moved,
+            });
+        }
+    }
+    let commits = &out.commits;
+    for blob in &mut out.blobs {
+        blob.introductions
+            .sort_by_key(|i| (commits[i.commit].time, Reverse(i.commit)));
+    }
+    out.blobs.retain(|b| b.first_new().is_some());
+    Ok(out)
+}
+
+/// Entries a commit changed relative to its parent(s).
+#[derive(Default)]
+struct Changes {
+    /// Non-tree entries (any mode) the commit added or whose blob it changed, by path, sorted.
+    changed: BTreeMap<String, (ObjectId, EntryMode)>,
+    /// Blob ids deleted relative to the first parent (to recognise moves).
+    deleted: HashSet<ObjectId>,
+}
+
+/// Tree-to-tree diffs with reused buffers.
+struct TreeDiffer<'r> {
+    repo: &'r gix::Repository,
+    state: gix::diff::tree::State,
+}
+
+impl<'r> TreeDiffer<'r> {
+    fn new(repo: &'r gix::Repository) -> Self {
+        TreeDiffer {
+            repo,
+            state: Default::default(),
+        }
+    }
+
+    /// What `commit` introduced: its changes against its first parent (against the empty tree
+    /// without `parents`), restricted for merges to paths that differ from every parent.
+    fn introduced(
+        &mut self,
+        commit: &gix::Commit<'_>,
+        parents: &[ObjectId],
+    ) -> Result<Changes, GitError> {
+        let id = commit.id;
+        let tree_id = commit
+            .tree_id()
+            .map_err(|e| GitError::read(format!("cannot read commit {id}"), e))?
+            .detach();
+        let tree = read_tree(self.repo, tree_id, id)?;
+        let Some((first, others)) = parents.split_first() else {
+            return self.diff(None, &tree, id);
+        };
+        let mut changes = self.diff(Some(self.tree_of(*first)?), &tree, id)?;
+        for parent in others {
+            if changes.changed.is_empty() {
+                break;
+            }
+            let other = self.diff(Some(self.tree_of(*parent)?), &tree, id)?;
+            changes
+                .changed
+                .retain(|path, _| other.changed.contains_key(path));
+        }
+        Ok(changes)
+    }
+
+    fn tree_of(&self, commit: ObjectId) -> Result<ObjectId, GitError> {
+        let read = |e: gix::Error| GitError::read(format!("cannot read commit {commit}"), e);
+        Ok(self
+            .repo
+            .find_commit(commit)
+            .map_err(read)?
+            .tree_id()
+            .map_err(read)?
+            .detach())
+    }
+
+    /// Changes from tree `lhs` (`None`: the empty tree) to the tree data `rhs` of `commit`.
+    fn diff(
+        &mut self,
+        lhs: Option<ObjectId>,
+        rhs: &[u8],
+        commit: ObjectId,
+    ) -> Result<Changes, GitError> {
+        let lhs = match lhs {
+            Some(id) => read_tree(self.repo, id, commit)?,
+            None => Vec::new(),
+        };
+        if lhs == rhs {
+            return Ok(Changes::default());
+        }
+        let kind = self.repo.object_hash();
+        let mut recorder = gix::diff::tree::Recorder::default();
+        gix::diff::tree(
+            TreeRefIter::from_bytes(&lhs, kind),
+            TreeRefIter::from_bytes(rhs, kind),
+            &mut self.state,
+            &self.repo.objects,
+            &mut recorder,
+        )
+        .map_err(|e| GitError::read(format!("cannot diff the tree of commit {commit}"), e))?;
+        let mut out = Changes::default();
+        for change in recorder.records {
+            match change {
+                Change::Addition {
+                    entry_mode,
+                    oid,
+                    path,
+                    ..
+                } if !entry_mode.is_tree() => {
+                    out.changed
+                        .insert(path.to_str_lossy().into_owned(), (oid, entry_mode));
+                }
+                Change::Modification {
+                    previous_oid,
+                    entry_mode,
+                    oid,
+                    path,
+                    ..
+                } if previous_oid != oid && !entry_mode.is_tree() => {
+                    out.changed
+                        .insert(path.to_str_lossy().into_owned(), (oid, entry_mode));
+                }
+                Change::Deletion {
+                    entry_mode, oid, ..
+                } if entry_mode.is_blob() => {
+                    out.deleted.insert(oid);
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn read_tree(repo: &gix::Repository, id: ObjectId, commit: ObjectId) -> Result<Vec<u8>, GitError> {
+    let mut tree = repo.find_tree(id).map_err(|e| {
+        GitError::read(
+            format!("cannot read tree {id} (diffing commit {commit})"),
+            e,
+        )
+    })?;
+    Ok(std::mem::take(&mut tree.data))
+}
+
+impl History {
+    /// Loads every blob once, in parallel, and hands it to `visit` together with
+    /// per-thread state made by `init` (rayon `map_init`; each thread also gets its own gix handle
+    /// from `repo`). Blobs larger than `max_size` are not loaded: their size comes from the object
+    /// header. Returns `(index into self.blobs, visit's result)` in blob order.
+    pub fn scan_blobs<S, T, I, F>(
+        &self,
+        repo: &gix::ThreadSafeRepository,
+        max_size: u64,
+        init: I,
+        visit: F,
+    ) -> Vec<(usize, T)>
+    where
+        I: Fn() -> S + Sync + Send,
+        F: Fn(&mut S, &BlobCandidate, Blob<'_>) -> T + Sync + Send,
+        T: Send,
+    {
+        (0..self.blobs.len())
+            .into_par_iter()
+            .map_init(
+                || {
+                    let mut repo = repo.to_thread_local();
+                    repo.object_cache_size_if_unset(4 * 1024 * 1024);
+                    (repo, init())
+                },
+                |(repo, state), i| {
+                    let blob = &self.blobs[i];
+                    let result = match load(repo, blob.id, max_size) {
+                        Ok(Loaded::Data(data)) => visit(state, blob, Blob::Loaded(&data)),
+                        Ok(Loaded::TooLarge(size)) => visit(state, blob, Blob::TooLarge(size)),
+                        Err(message) => visit(state, blob, Blob::Unreadable(message)),
+                    };
+                    (i, result)
+                },
+            )
+            .collect()
+    }
+
+    /// Folds per-blob findings (`(index into self.blobs, findings of that blob)`) into one finding
+    /// per (rule, secret): attributed to the oldest new-content introduction of any blob holding
+    /// it (path, line and commit from there), with every other (commit, path) as an occurrence,
+    /// oldest first. With `head_blobs`, `presence` says whether any blob holding the secret is in
+    /// `HEAD`'s tree. `Err` if a commit's metadata cannot be read.
+    pub fn attribute(
+        &self,
+        repo: &gix::Repository,
+        per_blob: Vec<(usize, Vec<Finding>)>,
+        head_blobs: Option<&HashSet<ObjectId>>,
+    ) -> Result<Vec<Finding>, GitError> {
+        type Rank = (i64, Reverse<usize>, String, usize);
+        struct Group {
+            rank: Rank,
+            intro: (usize, usize),
+            finding: Finding,
+            blobs: Vec<usize>,
+        }
+        let mut groups: BTreeMap<(String, String), Group> = BTreeMap::new();
+        for (bi, findings) in per_blob {
+            let blob = &self.blobs[bi];
+            let Some(ii) = blob.introductions.iter().position(|i| !i.moved) else {
+                continue;
+            };
+            let first = &blob.introductions[ii];
+            for f in findings {
+                let rank: Rank = (
+                    self.commits[first.commit].time,
+                    Reverse(first.commit),
+                    first.path.clone(),
+                    f.location.offset,
+                );
+                let gk = (f.rule.clone(), f.secret.expose().to_string());
+                match groups.get_mut(&gk) {
+                    None => {
+                        groups.insert(
+                            gk,
+                            Group {
+                                rank,
+                                intro: (bi, ii),
+                                finding: f,
+                                blobs: vec![bi],
+                            },
+                        );
+                    }
+                    Some(g) => {
+                        if !g.blobs.contains(&bi) {
+                            g.blobs.push(bi);
+                        }
+                        if rank < g.rank {
+                            g.rank = rank;
+                            g.intro = (bi, ii);
+                            g.finding = f;
+                        }
+                    }
+                }
+            }
+        }
+        let mut infos: HashMap<usize, crate::finding::CommitInfo> = HashMap::new();
+        let mut out = Vec::with_capacity(groups.len());
+        for (_, g) in groups {
+            let (bi, ii) = g.intro;
+            let chosen = &self.blobs[bi].introductions[ii];
+            let mut places: Vec<(i64, Reverse<usize>, String)> = Vec::new();
+            for &b in &g.blobs {
+                for i in &self.blobs[b].introductions {
+                    if i.commit == chosen.commit && i.path == chosen.path {
+                        continue;
+                    }
+                    places.push((
+                        self.commits[i.commit].time,
+                        Reverse(i.commit),
+                        i.path.clone(),
+                    ));
+                }
+            }
+            places.sort();
+            places.dedup();
+            let mut f = g.finding;
+            f.path.clone_from(&chosen.path);
+            f.occurrences = places
+                .into_iter()
+                .map(|(_, Reverse(c), path)| Occurrence {
+                    commit: self.commits[c].id.to_string(),
+                    path,
+                })
+                .collect();
+            f.commit = Some(match infos.get(&chosen.commit) {
+                Some(info) => info.clone(),
+                None => {
+                    let id = self.commits[chosen.commit].id;
+                    let commit = repo
+                        .find_commit(id)
+                        .map_err(|e| GitError::read(format!("cannot read commit {id}"), e))?;
+                    let info = commit_info(&commit);
+                    infos.insert(chosen.commit, info.clone());
+                    info
+                }
+            });
+            f.presence = head_blobs.map(|head| {
+                if g.blobs.iter().any(|&b| head.contains(&self.blobs[b].id)) {
+                    Presence::AtHead
+                } else {
+                    Presence::HistoryOnly
+                }
+            });
+            out.push(f);
+        }
+        Ok(out)
+    }
+}
+
+enum Loaded {
+    Data(Vec<u8>),
+    TooLarge(u64),
+}
+
+fn load(repo: &gix::Repository, id: ObjectId, max_size: u64) -> Result<Loaded, String> {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        format!(
+            "cannot read blob {id}: {}",
+            crate::rules::one_line(&e.to_string())
+        )
+    };
+    let header = repo.find_header(id).map_err(|e| unreadable(&e))?;
+    if header.size() > max_size {
+        return Ok(Loaded::TooLarge(header.size()));
+    }
+    let mut blob = repo.find_blob(id).map_err(|e| unreadable(&e))?;
+    Ok(Loaded::Data(blob.take_data()))
+}
+
+/// The ids of every blob in `HEAD`'s tree (one traversal, each subtree once), or `None` when
+/// `HEAD` is unborn or does not point to a commit.
+pub fn head_blobs(repo: &gix::Repository) -> Result<Option<HashSet<ObjectId>>, GitError> {
+    let head = repo
+        .head()
+        .map_err(|e| GitError::read("cannot read HEAD", e))?;
+    if head.is_unborn() {
+        return Ok(None);
+    }
+    let Ok(commit) = repo.head_commit() else {
+        return Ok(None);
+    };
+    let root = commit
+        .tree_id()
+        .map_err(|e| GitError::read(format!("cannot read commit {}", commit.id), e))?
+        .detach();
+    let mut blobs = HashSet::new();
+    let mut seen = HashSet::from([root]);
+    let mut stack = vec![root];
+    while let Some(id) = stack.pop() {
+        let tree = repo
+            .find_tree(id)
+            .map_err(|e| GitError::read(format!("cannot read tree {id}"), e))?;
+        for entry in tree.iter() {
+            let entry = entry.map_err(|e| GitError::read(format!("cannot read tree {id}"), e))?;
+            let mode = entry.mode();
+            let oid = entry.object_id();
+            if mode.is_tree() {
+                if seen.insert(oid) {
+                    stack.push(oid);
+                }
+            } else if mode.is_blob() {
+                blobs.insert(oid);
+            }
+        }
+    }
+    Ok(Some(blobs))
+}
