@@ -32,7 +32,7 @@ pub fn run_history(args: HistoryArgs) -> Result<ExitStatus> {
     let plan = Plan::resolve(git::root(repo), &args.git.common)?;
     let mut notes = Vec::new();
     let selection = if args.all {
-        let mut tips = all_ref_commits(repo)?;
+        let mut tips = ref_commits(repo, |_| true, Strict::Yes)?;
         if let Some(head) = head_commit(repo)? {
             tips.push(head);
         }
@@ -131,7 +131,9 @@ pub fn run_pre_receive(args: GitArgs) -> Result<ExitStatus> {
         }
     }
     if !selection.tips.is_empty() {
-        selection.hidden.extend(all_ref_commits(repo)?);
+        selection
+            .hidden
+            .extend(ref_commits(repo, |_| true, Strict::No)?);
     }
     scan_selection(
         &opened,
@@ -391,26 +393,34 @@ fn head_commit(repo: &gix::Repository) -> Result<Option<ObjectId>> {
     }
 }
 
-/// The commits every ref points to (tags peeled; refs to trees or blobs skipped). `Err` if a ref
-/// cannot be read or names an unreadable object.
-fn all_ref_commits(repo: &gix::Repository) -> Result<Vec<ObjectId>> {
-    ref_commits(repo, |_| true)
-}
-
 /// The commits of `refs/remotes/<remote>/*`, or of every `refs/remotes/*` when `remote` is absent
 /// or has no remote-tracking refs (git passes a URL as the name when pushing to a URL).
 fn remote_tracking_commits(repo: &gix::Repository, remote: Option<&str>) -> Result<Vec<ObjectId>> {
     if let Some(remote) = remote {
         let prefix = format!("refs/remotes/{remote}/");
-        let found = ref_commits(repo, |name| name.starts_with(&prefix))?;
+        let found = ref_commits(repo, |name| name.starts_with(&prefix), Strict::No)?;
         if !found.is_empty() {
             return Ok(found);
         }
     }
-    ref_commits(repo, |name| name.starts_with("refs/remotes/"))
+    ref_commits(repo, |name| name.starts_with("refs/remotes/"), Strict::No)
 }
 
-fn ref_commits(repo: &gix::Repository, keep: impl Fn(&str) -> bool) -> Result<Vec<ObjectId>> {
+/// Whether a ref that cannot be resolved is an error (refs to scan) or is skipped (refs to hide:
+/// hiding less only scans more).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Strict {
+    Yes,
+    No,
+}
+
+/// The commits of the refs whose full name passes `keep` (tags peeled; refs to trees or blobs
+/// skipped), sorted. With [`Strict::Yes`], `Err` names a ref that cannot be read or resolved.
+fn ref_commits(
+    repo: &gix::Repository,
+    keep: impl Fn(&str) -> bool,
+    strict: Strict,
+) -> Result<Vec<ObjectId>> {
     let platform = repo
         .references()
         .map_err(|e| anyhow!("cannot read refs: {}", one_line(&e)))?;
@@ -419,16 +429,24 @@ fn ref_commits(repo: &gix::Repository, keep: impl Fn(&str) -> bool) -> Result<Ve
         .map_err(|e| anyhow!("cannot read refs: {}", one_line(&e)))?;
     let mut out = Vec::new();
     for r in iter {
-        let mut r = r.map_err(|e| anyhow!("cannot read refs: {}", one_line(&e)))?;
-        let name = r.name().as_bstr().to_string();
-        if !keep(&name) {
-            continue;
+        let commit = r
+            .map_err(|e| anyhow!("cannot read refs: {}", one_line(&e)))
+            .and_then(|mut r| {
+                let name = r.name().as_bstr().to_string();
+                if !keep(&name) {
+                    return Ok(None);
+                }
+                let id = r
+                    .peel_to_id()
+                    .map_err(|e| anyhow!("cannot resolve ref {name}: {}", one_line(&e)))?
+                    .detach();
+                peel_to_commit(repo, id).with_context(|| format!("ref {name}"))
+            });
+        match commit {
+            Ok(c) => out.extend(c),
+            Err(e) if strict == Strict::Yes => return Err(e),
+            Err(_) => {}
         }
-        let id = r
-            .peel_to_id()
-            .map_err(|e| anyhow!("cannot resolve ref {name}: {}", one_line(&e)))?
-            .detach();
-        out.extend(peel_to_commit(repo, id).with_context(|| format!("ref {name}"))?);
     }
     out.sort();
     out.dedup();
@@ -502,8 +520,8 @@ impl Progress {
             ) {
                 bar.set_style(style);
             }
+            bar.reset();
             bar.set_length(blobs);
-            bar.set_position(0);
         }
     }
 

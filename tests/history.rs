@@ -337,6 +337,30 @@ fn bare_repository_and_linked_worktree() {
         &[],
     );
 
+    // HEAD naming a branch that does not exist: `--all` still scans, nothing is at HEAD.
+    let bare_git = |args: &[&str]| {
+        let out = r.git_cmd(args).current_dir(&bare_path).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    bare_git(&["symbolic-ref", "HEAD", "refs/heads/unborn"]);
+    let out = history(&bare_path, &["--all"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_finding(
+        &by_secret(&out)[&secrets::github(1)],
+        "a.txt",
+        1,
+        &c1,
+        "history-only",
+        &[],
+    );
+    let out = history(&bare_path, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no commits yet"), "{}", stderr(&out));
+
     // Linked worktree on its own branch: its HEAD, not the main work tree's.
     let wt_dir = tempfile::TempDir::new().unwrap();
     let wt = wt_dir.path().join("wt");
@@ -477,6 +501,20 @@ fn a_corrupt_tree_or_commit_is_a_one_line_error_naming_the_object() {
         assert!(err.starts_with("sealant: error: "), "{err}");
         assert!(err.contains(&id), "{what}: {err}");
     }
+}
+
+#[test]
+fn all_with_a_broken_ref_is_an_error_naming_the_ref() {
+    let r = TestRepo::new();
+    r.write("a.txt", "clean\n");
+    r.commit_all("a");
+    r.write(".git/refs/heads/broken", format!("{}\n", "1".repeat(40)));
+    let out = history(r.path(), &["--all"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("refs/heads/broken"), "{err}");
+    assert!(err.contains(&"1".repeat(40)), "{err}");
 }
 
 #[test]

@@ -332,6 +332,8 @@ fn pre_receive_hides_every_existing_ref() {
         &format!("{c2}:refs/tmp/x"),
     ]);
     repo.git(&["update-ref", "-d", "refs/tmp/x"]); // c2 now exists only as unreferenced objects
+                                                   // A broken ref only hides less; it does not block pushes.
+    repo.write("refs/heads/broken", format!("{}\n", "1".repeat(40)));
     let run = |stdin: String| {
         repo.sealant()
             .args(["pre-receive", "--format", "jsonl", "--show-secrets"])

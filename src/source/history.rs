@@ -416,7 +416,8 @@ impl History {
                         );
                     }
                     Some(g) => {
-                        if !g.blobs.contains(&bi) {
+                        // A blob's findings arrive together.
+                        if g.blobs.last() != Some(&bi) {
                             g.blobs.push(bi);
                         }
                         if rank < g.rank {
@@ -502,14 +503,14 @@ fn load(repo: &gix::Repository, id: ObjectId, max_size: u64) -> Result<Loaded, S
     Ok(Loaded::Data(blob.take_data()))
 }
 
-/// The ids of every blob in `HEAD`'s tree (one traversal, each subtree once), or `None` when
-/// `HEAD` is unborn or does not point to a commit.
+/// The ids of every blob in `HEAD`'s tree (one traversal, each subtree once): empty when `HEAD`
+/// is unborn (nothing is present), `None` when `HEAD` does not resolve to a commit.
 pub fn head_blobs(repo: &gix::Repository) -> Result<Option<HashSet<ObjectId>>, GitError> {
     let head = repo
         .head()
         .map_err(|e| GitError::read("cannot read HEAD", e))?;
     if head.is_unborn() {
-        return Ok(None);
+        return Ok(Some(HashSet::new()));
     }
     let Ok(commit) = repo.head_commit() else {
         return Ok(None);
