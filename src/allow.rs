@@ -68,10 +68,12 @@ pub fn build_globs(globs: &[String]) -> Result<GlobSet, AllowError> {
     })
 }
 
-/// A compiled allowlist.
+/// A compiled allowlist. Secret regexes are syntax-checked at load and compiled on first use
+/// (most allowlists are never consulted in a pre-commit scan).
 #[derive(Clone, Debug, Default)]
 pub struct Allowlist {
-    regexes: Vec<Regex>,
+    patterns: Vec<String>,
+    regexes: std::sync::Arc<std::sync::OnceLock<Vec<Regex>>>,
     stopwords: Vec<String>,
     paths: Option<GlobSet>,
 }
@@ -79,23 +81,20 @@ pub struct Allowlist {
 impl Allowlist {
     /// Compiles an allowlist spec.
     pub fn from_spec(spec: &AllowlistSpec) -> Result<Self, AllowError> {
-        let regexes = spec
-            .regexes
-            .iter()
-            .map(|r| {
-                Regex::new(r).map_err(|e| AllowError::Regex {
-                    regex: r.clone(),
-                    message: crate::rules::one_line(&e.to_string()),
-                })
-            })
-            .collect::<Result<_, _>>()?;
+        for r in &spec.regexes {
+            regex_syntax::parse(r).map_err(|e| AllowError::Regex {
+                regex: r.clone(),
+                message: crate::rules::one_line(&e.to_string()),
+            })?;
+        }
         let paths = if spec.paths.is_empty() {
             None
         } else {
             Some(build_globs(&spec.paths)?)
         };
         Ok(Allowlist {
-            regexes,
+            patterns: spec.regexes.clone(),
+            regexes: Default::default(),
             stopwords: spec.stopwords.iter().map(|s| s.to_lowercase()).collect(),
             paths,
         })
@@ -108,7 +107,10 @@ impl Allowlist {
 
     /// Whether this secret value is allowed.
     pub fn allows_secret(&self, secret: &str) -> bool {
-        if self.regexes.iter().any(|r| r.is_match(secret)) {
+        let regexes = self
+            .regexes
+            .get_or_init(|| self.patterns.iter().filter_map(|p| Regex::new(p).ok()).collect());
+        if regexes.iter().any(|r| r.is_match(secret)) {
             return true;
         }
         if self.stopwords.is_empty() {

@@ -172,10 +172,10 @@ impl Config {
 
     /// Compiles the effective rules with the global allowlist.
     pub fn rule_set(&self, inline: InlineAllow) -> Result<RuleSet, ConfigError> {
-        // sealant's own files: the config may hold custom rules' examples, the baseline hashes.
+        // Scanner-owned files: our config may hold custom rules' examples; our baseline and
+        // detect-secrets' hold only hashes.
         let mut spec = self.file.allowlist.clone();
-        spec.paths.push(CONFIG_FILE_NAME.to_string());
-        spec.paths.push(crate::baseline::BASELINE_FILE_NAME.to_string());
+        spec.paths.extend([CONFIG_FILE_NAME, crate::baseline::BASELINE_FILE_NAME, ".secrets.baseline"].map(String::from));
         let global = Allowlist::from_spec(&spec)
             .map_err(|source| ConfigError::Allow { path: self.display_path(), source })?;
         RuleSet::new(self.rules()?, global, inline).map_err(|e| ConfigError::Keywords(e.to_string()))

@@ -211,8 +211,9 @@ impl RuleSet {
     #[allow(clippy::too_many_arguments)]
     fn run_rule(&self, r: u32, rule: &Rule, content: &[u8], a: usize, b: usize, path: &str, out: &mut Vec<RawMatch>) {
         let hay = &content[a..b];
-        for caps in rule.regex.captures_iter(hay) {
-            let m = match rule.secret_group {
+        let Ok(compiled) = rule.compiled() else { return };
+        for caps in compiled.regex.captures_iter(hay) {
+            let m = match compiled.secret_group {
                 SecretGroup::Named(i) => caps.get(i),
                 SecretGroup::First => caps.get(1),
                 SecretGroup::Whole => caps.get(0),

@@ -60,7 +60,7 @@ fn bad_input_is_handled_and_counted() {
     }
     let mut invalid = b"junk \xff\xfe\xc3 ".to_vec();
     invalid.extend_from_slice(format!("TOKEN={tok}\n").as_bytes());
-    let long_line = format!("var a=\"{}\";{}", "x".repeat(200_000), format!("t=\"{tok}\";"));
+    let long_line = format!("var a=\"{}\";t=\"{tok}\";", "x".repeat(200_000));
     let dir = dir_with(&[
         ("bin.dat", b"\x00\x01\x02 binary with ghp_ keyword"),
         ("utf16.env", &utf16),

@@ -1,6 +1,6 @@
 //! The built-in rules, embedded from `rules/*.toml` at compile time.
 
-use super::{merge_unique, parse_rules, Rule, RuleError};
+use super::{merge_unique, parse_builtin_rules, Rule, RuleError};
 
 /// (file name, contents) of every built-in rules file.
 pub const FILES: &[(&str, &str)] = &[
@@ -25,7 +25,7 @@ pub const FILES: &[(&str, &str)] = &[
 pub fn rules() -> Result<Vec<Rule>, RuleError> {
     let lists = FILES
         .iter()
-        .map(|(name, text)| parse_rules(text, &format!("rules/{name}")))
+        .map(|(name, text)| parse_builtin_rules(text, &format!("rules/{name}")))
         .collect::<Result<Vec<_>, _>>()?;
     merge_unique(lists)
 }

@@ -18,6 +18,10 @@ pub struct ExampleFailure {
 pub fn check_examples(rules: &[Rule]) -> Vec<ExampleFailure> {
     let mut failures = Vec::new();
     for rule in rules {
+        if let Err(e) = rule.compiled() {
+            failures.push(ExampleFailure { rule: rule.id.clone(), problem: e.to_string() });
+            continue;
+        }
         let mut solo = rule.clone();
         solo.paths = None; // examples are judged on content alone
         let set = match RuleSet::new(vec![solo], Allowlist::default(), InlineAllow::Honour) {

@@ -10,6 +10,7 @@ use crate::allow::Allowlist;
 use globset::GlobSet;
 use regex::bytes::Regex;
 use spec::RuleSpec;
+use std::sync::{Arc, OnceLock};
 use thiserror::Error;
 
 /// An invalid rule, named by id and origin.
@@ -74,10 +75,11 @@ pub struct Rule {
     pub description: String,
     /// Lowercased prefilter keywords (may be empty: the rule then scans whole files).
     pub keywords: Vec<String>,
-    /// The compiled regex.
-    pub regex: Regex,
-    /// Where the secret sits in a match.
-    pub secret_group: SecretGroup,
+    /// The regex as written (syntax-checked at load).
+    pub pattern: String,
+    /// The compiled regex, built on first use and shared by clones: a pre-commit scan that
+    /// touches five files compiles only the rules whose keywords occur in them.
+    compiled: Arc<OnceLock<Result<CompiledRegex, String>>>,
     /// Minimum Shannon entropy of the secret.
     pub entropy: Option<f64>,
     /// Whether matches may span lines.
@@ -96,9 +98,42 @@ pub struct Rule {
     pub origin: String,
 }
 
+/// A rule's regex, compiled, with where its secret sits.
+#[derive(Debug)]
+pub struct CompiledRegex {
+    /// The regex (multi-line mode, bytes).
+    pub regex: Regex,
+    /// Where the secret sits in a match.
+    pub secret_group: SecretGroup,
+}
+
+fn compile(pattern: &str) -> Result<CompiledRegex, String> {
+    let regex = regex::bytes::RegexBuilder::new(pattern)
+        .multi_line(true)
+        .size_limit(1 << 24)
+        .build()
+        .map_err(|e| format!("invalid regex: {}", one_line(&e.to_string())))?;
+    let secret_group = match regex.capture_names().position(|n| n == Some("secret")) {
+        Some(i) => SecretGroup::Named(i),
+        None if regex.captures_len() > 1 => SecretGroup::First,
+        None => SecretGroup::Whole,
+    };
+    Ok(CompiledRegex { regex, secret_group })
+}
+
 impl Rule {
-    /// Validates a spec: compiles the regex and globs, checks the id and keywords.
+    /// The compiled regex (compiled on first call). `Err` only for regexes that parse but exceed
+    /// the size limit; `sealant rules check` reports those.
+    pub fn compiled(&self) -> Result<&CompiledRegex, &str> {
+        self.compiled.get_or_init(|| compile(&self.pattern)).as_ref().map_err(String::as_str)
+    }
+
+    /// Validates a spec: checks the regex syntax, compiles globs and allowlists, checks the id.
     pub fn from_spec(spec: RuleSpec, origin: &str) -> Result<Rule, RuleError> {
+        Rule::build(spec, origin, Syntax::Check)
+    }
+
+    fn build(spec: RuleSpec, origin: &str, syntax: Syntax) -> Result<Rule, RuleError> {
         let invalid = |message: String| RuleError::Invalid {
             origin: origin.to_string(),
             id: spec.id.clone(),
@@ -112,16 +147,15 @@ impl Rule {
         {
             return Err(invalid("id must be non-empty [A-Za-z0-9._-]".into()));
         }
-        let regex = regex::bytes::RegexBuilder::new(&spec.regex)
+        // Syntax is checked now (cheap); compilation waits until a keyword hit needs the rule.
+        // Built-in rules skip even that: the test suite compiles every one of them.
+        if syntax == Syntax::Check {
+            regex_syntax::ParserBuilder::new()
             .multi_line(true)
-            .size_limit(1 << 24)
             .build()
+            .parse(&spec.regex)
             .map_err(|e| invalid(format!("invalid regex: {}", one_line(&e.to_string()))))?;
-        let secret_group = match regex.capture_names().position(|n| n == Some("secret")) {
-            Some(i) => SecretGroup::Named(i),
-            None if regex.captures_len() > 1 => SecretGroup::First,
-            None => SecretGroup::Whole,
-        };
+        }
         let keywords: Vec<String> = spec
             .keywords
             .iter()
@@ -150,8 +184,8 @@ impl Rule {
             id: spec.id,
             description: spec.description,
             keywords,
-            regex,
-            secret_group,
+            pattern: spec.regex,
+            compiled: Arc::new(OnceLock::new()),
             entropy: spec.entropy,
             multiline: spec.multiline,
             paths,
@@ -164,15 +198,31 @@ impl Rule {
     }
 }
 
+/// Whether a rule's regex syntax is checked at load.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Syntax {
+    Check,
+    Trusted,
+}
+
+/// Parses the built-in rules, whose regexes the test suite has already compiled.
+pub(crate) fn parse_builtin_rules(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
+    parse_with(text, origin, Syntax::Trusted)
+}
+
 /// Parses a rules file and validates every rule in it.
 pub fn parse_rules(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
+    parse_with(text, origin, Syntax::Check)
+}
+
+fn parse_with(text: &str, origin: &str, syntax: Syntax) -> Result<Vec<Rule>, RuleError> {
     let file: spec::RulesFile = toml::from_str(text).map_err(|e| RuleError::Parse {
         origin: origin.to_string(),
         message: one_line(e.message()),
     })?;
     file.rule
         .into_iter()
-        .map(|spec| Rule::from_spec(spec, origin))
+        .map(|spec| Rule::build(spec, origin, syntax))
         .collect()
 }
 
