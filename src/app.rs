@@ -94,6 +94,10 @@ pub struct ReportOptions {
 impl Plan {
     /// Resolves config, rules and baseline for a scan rooted at `root`.
     pub fn resolve(root: PathBuf, common: &CommonArgs) -> Result<Plan> {
+        if let Some(n) = common.threads {
+            // Git modes scan blobs on rayon's global pool; the walker takes its own count.
+            let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+        }
         let config = match &common.config {
             Some(p) => Config::load(p)?,
             None => Config::discover(&root)?,
