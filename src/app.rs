@@ -130,6 +130,7 @@ impl Plan {
             FormatArg::Json => Format::Json,
             FormatArg::Jsonl => Format::Jsonl,
             FormatArg::Sarif => Format::Sarif,
+            FormatArg::Junit => Format::Junit,
         };
         let color = match common.color {
             ColorArg::Always => Color::Always,

@@ -237,6 +237,8 @@ pub enum FormatArg {
     Jsonl,
     /// SARIF 2.1.0.
     Sarif,
+    /// JUnit XML (one failed test case per finding).
+    Junit,
 }
 
 /// `--color`.

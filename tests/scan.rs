@@ -238,3 +238,20 @@ fn rules_list_and_check() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("rule `x`: example #1 does not match"));
 }
+
+#[test]
+fn junit_report_has_one_failed_case_per_finding() {
+    let dir = dir_with(&[("a.env", format!("T={}\nS={}\n", secrets::github(10), secrets::stripe(3)).as_bytes())]);
+    let out = sealant_in(dir.path()).args(["scan", "--format", "junit"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let xml = String::from_utf8_lossy(&out.stdout);
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
+    assert_eq!(xml.matches("<failure ").count(), 2, "{xml}");
+    assert!(xml.contains(r#"name="a.env:1:3""#), "{xml}");
+    assert!(!xml.contains(&secrets::github(10)));
+    let clean = dir_with(&[("a.txt", b"nothing\n")]);
+    let out = sealant_in(clean.path()).args(["scan", "--format", "junit"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(r#"failures="0""#));
+}

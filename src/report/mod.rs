@@ -2,6 +2,7 @@
 //! context ([`ReportContext`]); they never scan, filter or decide exit codes.
 
 pub mod json;
+pub mod junit;
 pub mod sarif;
 pub mod text;
 
@@ -19,6 +20,8 @@ pub enum Format {
     Jsonl,
     /// SARIF 2.1.0.
     Sarif,
+    /// JUnit XML.
+    Junit,
 }
 
 /// Whether secrets are printed.
@@ -80,5 +83,6 @@ pub fn write(format: Format, findings: &[Finding], ctx: &ReportContext, out: &mu
         Format::Json => json::write_array(findings, ctx, out),
         Format::Jsonl => json::write_lines(findings, ctx, out),
         Format::Sarif => sarif::write(findings, ctx, out),
+        Format::Junit => junit::write(findings, ctx, out),
     }
 }
