@@ -15,3 +15,5 @@ mod history;
 mod precommit;
 /// `sealant pre-push` and `sealant pre-receive`: real pushes into bare repositories with hooks.
 mod push;
+/// The `fixtures/` projects end to end: exact findings, placeholder-only files, encodings.
+mod fixtures;

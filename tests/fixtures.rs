@@ -1,0 +1,281 @@
+//! The projects under `fixtures/`, scanned end to end: a FastAPI/React app with the usual places
+//! secrets leak (`.env`, docker-compose, a Dockerfile, a notebook, a CI workflow, a Kubernetes
+//! Secret, Terraform), a secret-management playbook full of placeholders, and files in unusual
+//! encodings. Each test pins the exact (rule, path, line) list, so a rule change that gains or
+//! loses a finding shows up here as a readable diff.
+//!
+//! Fixtures are copied into a temp dir first: this repository's `.sealant.toml` allowlists
+//! `fixtures/`, and the copy keeps each fixture's own `.gitignore` in charge of what is skipped.
+
+use crate::util::*;
+use std::path::Path;
+use tempfile::TempDir;
+
+/// A fresh copy of `fixtures/<name>`, dotfiles included.
+fn fixture(name: &str) -> TempDir {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
+    let dir = TempDir::new().expect("temp dir");
+    copy_tree(&src, dir.path());
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// `sealant scan . --format jsonl --no-baseline` in `dir`, plus any extra arguments.
+fn scan(dir: &Path, extra: &[&str]) -> std::process::Output {
+    sealant_in(dir)
+        .args(["scan", ".", "--format", "jsonl", "--no-baseline"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+/// Asserts the report's (rule, path, line) rows are exactly `expected` (in any order); on a
+/// mismatch, lists what is missing and what is unexpected.
+fn assert_findings(stdout: &[u8], expected: &[(&str, &str, u64)]) {
+    let actual = summary(stdout);
+    let mut expected: Vec<(String, String, u64)> = expected
+        .iter()
+        .map(|(r, p, l)| (r.to_string(), p.to_string(), *l))
+        .collect();
+    expected.sort();
+    if actual != expected {
+        let show = |v: Vec<&(String, String, u64)>| {
+            v.iter()
+                .map(|(r, p, l)| format!("\n    {r} {p}:{l}"))
+                .collect::<String>()
+        };
+        let missing = show(expected.iter().filter(|e| !actual.contains(e)).collect());
+        let unexpected = show(actual.iter().filter(|a| !expected.contains(a)).collect());
+        panic!("findings differ\n  missing:{missing}\n  unexpected:{unexpected}");
+    }
+}
+
+/// A file's text as the scanner sees it: UTF-16 with a BOM transcoded, invalid UTF-8 replaced.
+fn text_of(path: &Path) -> String {
+    let raw = std::fs::read(path).unwrap();
+    match raw.strip_prefix(&[0xFF, 0xFE]) {
+        Some(rest) => {
+            let units: Vec<u16> = rest
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        None => String::from_utf8_lossy(&raw).into_owned(),
+    }
+}
+
+/// Checks the unredacted findings against the files: each secret sits on its reported line
+/// (or, for PEM blocks, spans the reported lines) and never swallows a line ending. Returns the
+/// secrets.
+fn secrets_where_reported(dir: &Path) -> Vec<String> {
+    let out = scan(dir, &["--show-secrets"]);
+    let mut secrets = Vec::new();
+    for f in jsonl(&out.stdout) {
+        let secret = f["secret"]
+            .as_str()
+            .expect("--show-secrets prints the secret");
+        let path = f["path"].as_str().unwrap();
+        let (line, end_line) = (f["line"].as_u64().unwrap(), f["end_line"].as_u64().unwrap());
+        let text = text_of(&dir.join(path));
+        let lines: Vec<&str> = text.split('\n').collect();
+        let span = lines[line as usize - 1..end_line as usize].join("\n");
+        assert!(
+            span.contains(secret),
+            "{path}:{line}-{end_line}: {secret:?} not in {span:?}"
+        );
+        assert!(!secret.contains('\r'), "{path}:{line}: secret includes CR");
+        assert_eq!(
+            secret.lines().count() as u64,
+            end_line - line + 1,
+            "{path}:{line}: end_line"
+        );
+        secrets.push(secret.to_string());
+    }
+    assert!(!secrets.is_empty());
+    secrets
+}
+
+/// The default (redacted) report shows no 8-character run of any secret (rule descriptions, which
+/// name token prefixes such as `sk_live_`, aside).
+fn assert_redacted(stdout: &[u8], secrets: &[String]) {
+    let report: String = jsonl(stdout)
+        .into_iter()
+        .map(|mut f| {
+            f.as_object_mut().unwrap().remove("description");
+            f.to_string()
+        })
+        .collect();
+    for secret in secrets {
+        let chars: Vec<char> = secret.chars().collect();
+        for w in chars.windows(8) {
+            let run: String = w.iter().collect();
+            assert!(!report.contains(&run), "report leaks {run:?} of a secret");
+        }
+    }
+}
+
+#[test]
+fn fastapi_react_app_reports_exactly_its_leaks() {
+    let dir = fixture("fastapi-react-app");
+    // Ignored by the fixture's .gitignore (`*.tfstate`): holds a password, is never reported.
+    assert!(dir.path().join("terraform/terraform.tfstate").is_file());
+    let out = scan(dir.path(), &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("scanned 21 files"), "{stderr}");
+    assert_findings(
+        &out.stdout,
+        &[
+            // `CODECOV_TOKEN:` hard-coded in a step's env block; every `${{ secrets.X }}` is silent,
+            // and so is the service container's `postgres:postgres`.
+            ("generic-token", ".github/workflows/ci.yml", 40),
+            // backend/.env: every secret in it is live. Where a specific rule and a key=value rule both
+            // match (STRIPE_SECRET_KEY, AWS_SECRET_ACCESS_KEY, FERNET_KEY ...) only the specific
+            // one is reported.
+            ("aws-access-key-id", "backend/.env", 19),
+            ("aws-secret-access-key", "backend/.env", 20),
+            ("fernet-key", "backend/.env", 29),
+            ("generic-password", "backend/.env", 27), // SMTP_PASSWORD
+            ("generic-secret", "backend/.env", 9),    // JWT_SECRET
+            ("generic-secret", "backend/.env", 12),   // SECRET_KEY (not hex)
+            ("hex-encryption-key", "backend/.env", 30), // ENCRYPTION_KEY, 64 hex
+            ("openai-project-key", "backend/.env", 16),
+            ("postgres-connection-url", "backend/.env", 6),
+            ("redis-connection-url", "backend/.env", 7), // rediss://:<pw>@ (no user)
+            ("sentry-dsn", "backend/.env", 17),
+            ("stripe-secret-key", "backend/.env", 14),
+            ("stripe-webhook-secret", "backend/.env", 15),
+            // `ENV SENTRY_AUTH_TOKEN=sntryu_...`; `${BUILD_TOKEN}` in a URL is a reference.
+            ("sentry-user-auth-token", "backend/Dockerfile", 16),
+            // POSTGRES_PASSWORD (map form), MINIO_ROOT_PASSWORD (quoted list item),
+            // RABBITMQ_DEFAULT_PASS (list form); the `${VAR}` entries are silent.
+            ("generic-password", "docker-compose.yml", 31),
+            ("generic-password", "docker-compose.yml", 48),
+            ("generic-password", "docker-compose.yml", 54),
+            // The leaked VITE_ key; src/api.ts only reads import.meta.env.
+            ("gcp-api-key", "frontend/.env.local", 2),
+            // stringData: the plain password.
+            ("generic-password", "k8s/secret.yaml", 9),
+            // data: base64 values. sealant does not decode base64: these two are found by their
+            // key names (so the Stripe key is `generic-secret`, not `stripe-secret-key`), and a
+            // base64 value under a neutral key name (S3_REGION) is, rightly, silent.
+            ("generic-secret", "k8s/secret.yaml", 12),
+            ("generic-password", "k8s/secret.yaml", 13),
+            // tls.key: a base64-encoded PEM private key, recognised by its encoded header;
+            // tls.crt (a certificate) is silent.
+            ("private-key-base64", "k8s/secret.yaml", 24),
+            // Lines of the notebook's JSON: the cell sources with the OpenAI key and HF_TOKEN.
+            // The base64 PNG output and the os.environ lookups are silent.
+            ("openai-project-key", "notebooks/explore.ipynb", 25),
+            ("huggingface-access-token", "notebooks/explore.ipynb", 36),
+            // provider "aws": access_key and secret_key; `var.db_password` is a reference.
+            ("aws-access-key-id", "terraform/main.tf", 13),
+            ("generic-secret", "terraform/main.tf", 14),
+            ("generic-password", "terraform/terraform.tfvars", 3),
+        ],
+    );
+    let secrets = secrets_where_reported(dir.path());
+    assert_redacted(&out.stdout, &secrets);
+}
+
+#[test]
+fn env_example_next_to_a_leaky_env_has_no_findings() {
+    let dir = fixture("fastapi-react-app");
+    let out = sealant_in(dir.path())
+        .args([
+            "scan",
+            "backend/.env.example",
+            "--format",
+            "jsonl",
+            "--no-baseline",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(out.stdout.is_empty());
+    // Same keys as backend/.env, each with a placeholder, so the file is not trivially empty.
+    let example = std::fs::read_to_string(dir.path().join("backend/.env.example")).unwrap();
+    let env = std::fs::read_to_string(dir.path().join("backend/.env")).unwrap();
+    let keys = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter_map(|l| l.split_once('=').map(|(k, _)| k.to_string()))
+            .filter(|k| !k.starts_with('#'))
+            .collect()
+    };
+    assert_eq!(keys(&example), keys(&env));
+}
+
+#[test]
+fn secret_management_docs_full_of_placeholders_have_no_findings() {
+    let dir = fixture("docs-placeholders");
+    let out = scan(dir.path(), &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr.contains("scanned 2 files") && stderr.contains("0 findings"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn mixed_encodings_are_decoded_and_located() {
+    let dir = fixture("mixed-encodings");
+    let out = scan(dir.path(), &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("scanned 7 files"), "{stderr}");
+    assert_findings(
+        &out.stdout,
+        &[
+            // PKCS#1 PEM block: reported at the first body line; server.crt and the .pub key
+            // next to it are public and silent.
+            ("private-key-rsa", "certs/server.key", 2),
+            // A GCP key file: the JSON-escaped PEM (one finding, not a second private-key-pkcs8
+            // one for the same span) and its private_key_id.
+            ("gcp-service-account-key-id", "gcp/service-account.json", 4),
+            ("gcp-service-account-key", "gcp/service-account.json", 5),
+            // Latin-1 (invalid UTF-8) INI file.
+            ("slack-bot-token", "legacy/deploy-bot.ini", 4),
+            // CRLF line endings.
+            ("sendgrid-api-key", "windows/mailer.env", 4),
+            // UTF-16LE with a BOM (Windows PowerShell 5 "Unicode").
+            ("gitlab-pat", "windows/sync-mirror.ps1", 4),
+        ],
+    );
+    let pem = jsonl(&out.stdout)
+        .into_iter()
+        .find(|f| f["path"] == "certs/server.key")
+        .unwrap();
+    assert_eq!(
+        (pem["line"].as_u64(), pem["end_line"].as_u64()),
+        (Some(2), Some(26))
+    );
+    let secrets = secrets_where_reported(dir.path());
+    assert_redacted(&out.stdout, &secrets);
+}
