@@ -238,3 +238,14 @@ fn install_and_gate_work_in_a_linked_worktree() {
     assert!(!out.status.success(), "{text}");
     assert!(text.contains("d.env:1"), "{text}");
 }
+
+#[test]
+fn a_corrupt_index_is_a_clear_error() {
+    let repo = repo_with_history();
+    repo.write(".git/index", b"DIRC\x00\x00\x00\x02garbage that is not an index");
+    let out = repo.sealant().arg("staged").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("sealant: error: cannot read the index"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
