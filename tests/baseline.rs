@@ -274,7 +274,14 @@ fn audit_labels_entries_on_a_terminal() {
         use std::io::Write;
         let mut stdin = child.stdin.take().unwrap();
         stdin.write_all(b"f\ntest fixture\nr\n\n").unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(1500));
+        // Keep the terminal open until the labels are written (or give up after 20 s).
+        let path = dir.path().join(BASELINE);
+        for _ in 0..200 {
+            if String::from_utf8_lossy(&read(&path)).contains("rotated") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
     }
     let _ = child.wait_with_output().unwrap();
     let text = String::from_utf8(read(&dir.path().join(BASELINE))).unwrap();
