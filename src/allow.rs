@@ -29,7 +29,11 @@ pub enum AllowError {
 
 /// Inline markers that allow a finding on their line. `gitleaks:allow` and
 /// `pragma: allowlist secret` (detect-secrets) are honoured so teams can migrate.
-pub const INLINE_MARKERS: &[&str] = &["sealant:allow", "gitleaks:allow", "pragma: allowlist secret"];
+pub const INLINE_MARKERS: &[&str] = &[
+    "sealant:allow",
+    "gitleaks:allow",
+    "pragma: allowlist secret",
+];
 
 /// Whether `line` carries an inline allow marker.
 pub fn has_inline_marker(line: &[u8]) -> bool {
@@ -107,9 +111,12 @@ impl Allowlist {
 
     /// Whether this secret value is allowed.
     pub fn allows_secret(&self, secret: &str) -> bool {
-        let regexes = self
-            .regexes
-            .get_or_init(|| self.patterns.iter().filter_map(|p| Regex::new(p).ok()).collect());
+        let regexes = self.regexes.get_or_init(|| {
+            self.patterns
+                .iter()
+                .filter_map(|p| Regex::new(p).ok())
+                .collect()
+        });
         if regexes.iter().any(|r| r.is_match(secret)) {
             return true;
         }
@@ -127,7 +134,8 @@ mod tests {
 
     #[test]
     fn globs_cover_directories_and_any_depth() {
-        let set = build_globs(&["fixtures/".into(), "*.pem".into(), "docs/**/*.md".into()]).unwrap();
+        let set =
+            build_globs(&["fixtures/".into(), "*.pem".into(), "docs/**/*.md".into()]).unwrap();
         assert!(set.is_match("fixtures/app/.env"));
         assert!(set.is_match("a/b/key.pem"));
         assert!(set.is_match("docs/x/y.md"));

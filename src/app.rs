@@ -47,7 +47,11 @@ pub fn error_line(e: &anyhow::Error) -> String {
 /// it, else `start` itself (or its folder).
 pub fn project_root(start: &Path) -> PathBuf {
     let abs = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
-    let start_dir = if abs.is_dir() { abs.clone() } else { abs.parent().map(Path::to_path_buf).unwrap_or(abs.clone()) };
+    let start_dir = if abs.is_dir() {
+        abs.clone()
+    } else {
+        abs.parent().map(Path::to_path_buf).unwrap_or(abs.clone())
+    };
     let mut dir = start_dir.clone();
     loop {
         if dir.join(".git").exists() {
@@ -96,7 +100,9 @@ impl Plan {
     pub fn resolve(root: PathBuf, common: &CommonArgs) -> Result<Plan> {
         if let Some(n) = common.threads {
             // Git modes scan blobs on rayon's global pool; the walker takes its own count.
-            let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+            let _ = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build_global();
         }
         let config = match &common.config {
             Some(p) => Config::load(p)?,
@@ -136,7 +142,10 @@ impl Plan {
             ColorArg::Always => Color::Always,
             ColorArg::Never => Color::Never,
             ColorArg::Auto => {
-                if common.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+                if common.output.is_none()
+                    && std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none()
+                {
                     Color::Always
                 } else {
                     Color::Never
@@ -151,7 +160,11 @@ impl Plan {
             report: ReportOptions {
                 format,
                 output: common.output.clone(),
-                secrets: if common.show_secrets { SecretDisplay::Plain } else { SecretDisplay::Redacted },
+                secrets: if common.show_secrets {
+                    SecretDisplay::Plain
+                } else {
+                    SecretDisplay::Redacted
+                },
                 color,
                 quiet: common.quiet,
             },
@@ -161,32 +174,55 @@ impl Plan {
     /// Compares findings with the baseline (if any).
     pub fn compare(&self, findings: Vec<Finding>, scope: Scope<'_>) -> Result<Comparison> {
         match &self.baseline {
-            None => Ok(Comparison { new: findings, ..Default::default() }),
+            None => Ok(Comparison {
+                new: findings,
+                ..Default::default()
+            }),
             Some((path, b)) => {
-                let hasher = SecretHasher::new(&b.hash).map_err(|m| anyhow!("baseline {}: {m}", path.display()))?;
-                Ok(baseline::compare(b, &hasher, findings, scope, &baseline::today()))
+                let hasher = SecretHasher::new(&b.hash)
+                    .map_err(|m| anyhow!("baseline {}: {m}", path.display()))?;
+                Ok(baseline::compare(
+                    b,
+                    &hasher,
+                    findings,
+                    scope,
+                    &baseline::today(),
+                ))
             }
         }
     }
 
     /// Writes the report and the summary; returns the exit status.
-    pub fn finish(&self, mode: Mode, outcome: &Outcome, cmp: &Comparison, extra_summary: &[String]) -> Result<ExitStatus> {
+    pub fn finish(
+        &self,
+        mode: Mode,
+        outcome: &Outcome,
+        cmp: &Comparison,
+        extra_summary: &[String],
+    ) -> Result<ExitStatus> {
         let ctx = ReportContext {
             secrets: self.report.secrets,
             color: self.report.color,
             mode,
-            rules: self.rules.rules().iter().map(|r| (r.id.clone(), r.description.clone())).collect(),
+            rules: self
+                .rules
+                .rules()
+                .iter()
+                .map(|r| (r.id.clone(), r.description.clone()))
+                .collect(),
         };
         match &self.report.output {
             Some(path) => {
                 let mut buf = Vec::new();
                 report::write(self.report.format, &cmp.new, &ctx, &mut buf)?;
-                baseline::write_atomically(path, &buf).with_context(|| format!("cannot write report {}", path.display()))?;
+                baseline::write_atomically(path, &buf)
+                    .with_context(|| format!("cannot write report {}", path.display()))?;
             }
             None => {
                 let stdout = std::io::stdout();
                 let mut lock = std::io::BufWriter::new(stdout.lock());
-                let res = report::write(self.report.format, &cmp.new, &ctx, &mut lock).and_then(|_| lock.flush());
+                let res = report::write(self.report.format, &cmp.new, &ctx, &mut lock)
+                    .and_then(|_| lock.flush());
                 if let Err(e) = res {
                     if e.kind() != std::io::ErrorKind::BrokenPipe {
                         return Err(e).context("cannot write report to standard output");
@@ -198,7 +234,10 @@ impl Plan {
             eprintln!("sealant: error: {}: {}", e.path, e.message);
         }
         if !self.report.quiet {
-            eprintln!("{}", summary(outcome, cmp, self.baseline.is_some(), extra_summary));
+            eprintln!(
+                "{}",
+                summary(outcome, cmp, self.baseline.is_some(), extra_summary)
+            );
         }
         Ok(status(cmp.new.len(), outcome.errors.len()))
     }
@@ -231,18 +270,36 @@ fn human_bytes(n: u64) -> String {
 }
 
 /// The one-line summary for stderr.
-pub fn summary(outcome: &Outcome, cmp: &Comparison, has_baseline: bool, extra: &[String]) -> String {
+pub fn summary(
+    outcome: &Outcome,
+    cmp: &Comparison,
+    has_baseline: bool,
+    extra: &[String],
+) -> String {
     let s = &outcome.stats;
-    let mut parts = vec![format!("scanned {} files ({}) in {:.2}s", s.scanned, human_bytes(s.bytes), s.elapsed.as_secs_f64())];
+    let mut parts = vec![format!(
+        "scanned {} files ({}) in {:.2}s",
+        s.scanned,
+        human_bytes(s.bytes),
+        s.elapsed.as_secs_f64()
+    )];
     if s.commits > 0 {
         parts.push(format!("{} commits", s.commits));
     }
     let skipped: u64 = s.skipped.values().sum();
     if skipped > 0 {
-        let detail: Vec<String> = s.skipped.iter().map(|(k, v)| format!("{v} {}", k.label())).collect();
+        let detail: Vec<String> = s
+            .skipped
+            .iter()
+            .map(|(k, v)| format!("{v} {}", k.label()))
+            .collect();
         parts.push(format!("skipped {skipped} ({})", detail.join(", ")));
     }
-    parts.push(format!("{} finding{}", cmp.new.len(), if cmp.new.len() == 1 { "" } else { "s" }));
+    parts.push(format!(
+        "{} finding{}",
+        cmp.new.len(),
+        if cmp.new.len() == 1 { "" } else { "s" }
+    ));
     if has_baseline {
         parts.push(format!("{} baselined", cmp.baselined.len()));
         if !cmp.stale.is_empty() {
@@ -253,7 +310,11 @@ pub fn summary(outcome: &Outcome, cmp: &Comparison, has_baseline: bool, extra: &
         }
     }
     if !outcome.errors.is_empty() {
-        parts.push(format!("{} error{}", outcome.errors.len(), if outcome.errors.len() == 1 { "" } else { "s" }));
+        parts.push(format!(
+            "{} error{}",
+            outcome.errors.len(),
+            if outcome.errors.len() == 1 { "" } else { "s" }
+        ));
     }
     parts.extend(extra.iter().cloned());
     format!("sealant: {}", parts.join("; "))
@@ -265,15 +326,29 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus> {
         bail!("`-` (standard input) cannot be combined with other paths");
     }
     let cwd = std::env::current_dir().context("cannot determine the current directory")?;
-    let roots: Vec<PathBuf> = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    let root = if stdin_only { project_root(&cwd) } else { project_root(&roots[0]) };
+    let roots: Vec<PathBuf> = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let root = if stdin_only {
+        project_root(&cwd)
+    } else {
+        project_root(&roots[0])
+    };
     let plan = Plan::resolve(root.clone(), &args.common)?;
     if stdin_only {
         let bytes = crate::source::stdin::read_all().context("cannot read standard input")?;
         let outcome = scan::scan_buffer(&plan.rules, crate::source::stdin::STDIN_PATH, &bytes);
         let scanned = HashSet::from([crate::source::stdin::STDIN_PATH.to_string()]);
         let exists = |_: &str| true;
-        let cmp = plan.compare(outcome.findings.clone(), Scope::Partial { scanned: &scanned, exists: &exists })?;
+        let cmp = plan.compare(
+            outcome.findings.clone(),
+            Scope::Partial {
+                scanned: &scanned,
+                exists: &exists,
+            },
+        )?;
         return plan.finish(Mode::Files, &outcome, &cmp, &[]);
     }
     for r in &roots {
@@ -281,9 +356,13 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus> {
             bail!("{}: no such file or directory", r.display());
         }
     }
-    let whole_root = roots.len() == 1 && std::path::absolute(&roots[0]).ok() == std::path::absolute(&root).ok();
+    let whole_root =
+        roots.len() == 1 && std::path::absolute(&roots[0]).ok() == std::path::absolute(&root).ok();
     let opts = WalkOptions {
-        roots: roots.iter().map(|r| std::path::absolute(r).unwrap_or_else(|_| r.clone())).collect(),
+        roots: roots
+            .iter()
+            .map(|r| std::path::absolute(r).unwrap_or_else(|_| r.clone()))
+            .collect(),
         base: root.clone(),
         max_file_size: plan.settings.max_file_size,
         follow_symlinks: args.follow_symlinks,
@@ -296,7 +375,13 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus> {
         let scanned: HashSet<String> = outcome.findings.iter().map(|f| f.path.clone()).collect();
         let root2 = root.clone();
         let exists = move |p: &str| root2.join(p).exists();
-        let mut c = plan.compare(outcome.findings.clone(), Scope::Partial { scanned: &scanned, exists: &exists })?;
+        let mut c = plan.compare(
+            outcome.findings.clone(),
+            Scope::Partial {
+                scanned: &scanned,
+                exists: &exists,
+            },
+        )?;
         c.stale.clear(); // a partial scan cannot tell whether entries elsewhere are stale
         c
     };
@@ -338,9 +423,21 @@ fn run_rules(cmd: RulesCommand) -> Result<ExitStatus> {
             for f in &failures {
                 eprintln!("sealant: rule `{}`: {}", f.rule, f.problem);
             }
-            let examples: usize = rules.iter().map(|r| r.examples.len() + r.negative_examples.len()).sum();
-            eprintln!("sealant: {} rules, {} examples, {} failure(s)", rules.len(), examples, failures.len());
-            Ok(if failures.is_empty() { ExitStatus::Clean } else { ExitStatus::Findings })
+            let examples: usize = rules
+                .iter()
+                .map(|r| r.examples.len() + r.negative_examples.len())
+                .sum();
+            eprintln!(
+                "sealant: {} rules, {} examples, {} failure(s)",
+                rules.len(),
+                examples,
+                failures.len()
+            );
+            Ok(if failures.is_empty() {
+                ExitStatus::Clean
+            } else {
+                ExitStatus::Findings
+            })
         }
     }
 }

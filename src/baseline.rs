@@ -125,7 +125,10 @@ impl HashParams {
         }
         let params = Params::new(self.memory_kib, self.iterations, self.parallelism, Some(32))
             .map_err(|e| format!("invalid hash parameters: {e}"))?;
-        Ok((Argon2::new(Algorithm::Argon2id, Version::V0x13, params), salt))
+        Ok((
+            Argon2::new(Algorithm::Argon2id, Version::V0x13, params),
+            salt,
+        ))
     }
 }
 
@@ -179,7 +182,11 @@ pub struct Baseline {
 impl Baseline {
     /// An empty baseline with a fresh salt.
     pub fn new() -> Self {
-        Baseline { version: FORMAT_VERSION, hash: HashParams::generate(), entries: Vec::new() }
+        Baseline {
+            version: FORMAT_VERSION,
+            hash: HashParams::generate(),
+            entries: Vec::new(),
+        }
     }
 
     /// Reads and validates a baseline file.
@@ -188,18 +195,32 @@ impl Baseline {
             path: path.into(),
             message: crate::scan::io_message(&e),
         })?;
-        let malformed = |message: String| BaselineError::Malformed { path: path.into(), message };
-        let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| malformed(e.to_string()))?;
-        let version = value.get("version").and_then(|v| v.as_u64()).ok_or_else(|| malformed("missing `version`".into()))?;
+        let malformed = |message: String| BaselineError::Malformed {
+            path: path.into(),
+            message,
+        };
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| malformed(e.to_string()))?;
+        let version = value
+            .get("version")
+            .and_then(|v| v.as_u64())
+            .ok_or_else(|| malformed("missing `version`".into()))?;
         if version > u64::from(FORMAT_VERSION) {
-            return Err(BaselineError::NewerVersion { path: path.into(), found: version as u32 });
+            return Err(BaselineError::NewerVersion {
+                path: path.into(),
+                found: version as u32,
+            });
         }
-        let baseline: Baseline = serde_json::from_value(value).map_err(|e| malformed(e.to_string()))?;
+        let baseline: Baseline =
+            serde_json::from_value(value).map_err(|e| malformed(e.to_string()))?;
         baseline.hash.validate().map_err(malformed)?;
         for e in &baseline.entries {
             if let Some(exp) = &e.expires {
                 if !is_date(exp) {
-                    return Err(malformed(format!("entry for {}: `expires` must be YYYY-MM-DD", e.path)));
+                    return Err(malformed(format!(
+                        "entry for {}: `expires` must be YYYY-MM-DD",
+                        e.path
+                    )));
                 }
             }
         }
@@ -249,7 +270,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map(|m| m.permissions().mode()).unwrap_or(0o644);
+        let mode = std::fs::metadata(path)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o644);
         std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode))?;
     }
     tmp.write_all(bytes)?;
@@ -260,7 +283,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// Today's date, UTC, `YYYY-MM-DD` (civil-from-days, Howard Hinnant's algorithm).
@@ -292,17 +320,28 @@ impl SecretHasher {
     /// A hasher for `params` (validated when the baseline was loaded or generated).
     pub fn new(params: &HashParams) -> Result<Self, String> {
         let (argon, salt) = params.validate()?;
-        Ok(SecretHasher { argon, salt, cache: Mutex::new(HashMap::new()) })
+        Ok(SecretHasher {
+            argon,
+            salt,
+            cache: Mutex::new(HashMap::new()),
+        })
     }
 
     /// The hex hash of `secret`.
     pub fn hash(&self, secret: &str) -> String {
-        if let Some(h) = self.cache.lock().unwrap_or_else(|p| p.into_inner()).get(secret) {
+        if let Some(h) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(secret)
+        {
             return h.clone();
         }
         let mut out = [0u8; 32];
         // Parameters were validated; hashing can only fail on invalid parameters.
-        let _ = self.argon.hash_password_into(secret.as_bytes(), &self.salt, &mut out);
+        let _ = self
+            .argon
+            .hash_password_into(secret.as_bytes(), &self.salt, &mut out);
         let h = hex::encode(out);
         self.cache
             .lock()
@@ -317,7 +356,10 @@ impl SecretHasher {
         let distinct: HashSet<&str> = secrets.into_iter().collect();
         let todo: Vec<&str> = {
             let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-            distinct.into_iter().filter(|s| !cache.contains_key(*s)).collect()
+            distinct
+                .into_iter()
+                .filter(|s| !cache.contains_key(*s))
+                .collect()
         };
         todo.par_iter().for_each(|s| {
             self.hash(s);
@@ -359,13 +401,28 @@ pub struct Comparison {
 }
 
 /// Splits findings into new and baselined.
-pub fn compare(baseline: &Baseline, hasher: &SecretHasher, findings: Vec<Finding>, scope: Scope<'_>, today: &str) -> Comparison {
+pub fn compare(
+    baseline: &Baseline,
+    hasher: &SecretHasher,
+    findings: Vec<Finding>,
+    scope: Scope<'_>,
+    today: &str,
+) -> Comparison {
     let rules: HashSet<&str> = baseline.entries.iter().map(|e| e.rule.as_str()).collect();
     // Only findings whose rule appears in the baseline need the (costly) hash.
-    hasher.prime(findings.iter().filter(|f| rules.contains(f.rule.as_str())).map(|f| f.secret.expose()));
+    hasher.prime(
+        findings
+            .iter()
+            .filter(|f| rules.contains(f.rule.as_str()))
+            .map(|f| f.secret.expose()),
+    );
     let hashes: Vec<Option<String>> = findings
         .iter()
-        .map(|f| rules.contains(f.rule.as_str()).then(|| hasher.hash(f.secret.expose())))
+        .map(|f| {
+            rules
+                .contains(f.rule.as_str())
+                .then(|| hasher.hash(f.secret.expose()))
+        })
         .collect();
 
     let mut by_exact: HashMap<(&str, &str, &str), usize> = HashMap::new();
@@ -388,7 +445,10 @@ pub fn compare(baseline: &Baseline, hasher: &SecretHasher, findings: Vec<Finding
         if matches!(scope, Scope::History) {
             paths.extend(f.occurrences.iter().map(|o| o.path.as_str()));
         }
-        if let Some(&ei) = paths.iter().find_map(|p| by_exact.get(&(f.rule.as_str(), *p, h.as_str()))) {
+        if let Some(&ei) = paths
+            .iter()
+            .find_map(|p| by_exact.get(&(f.rule.as_str(), *p, h.as_str())))
+        {
             assignment[fi] = Some(ei);
             used[ei] = true;
         }
@@ -408,17 +468,22 @@ pub fn compare(baseline: &Baseline, hasher: &SecretHasher, findings: Vec<Finding
             continue;
         }
         let Some(h) = &hashes[fi] else { continue };
-        let Some(candidates) = by_secret.get(&(f.rule.as_str(), h.as_str())) else { continue };
+        let Some(candidates) = by_secret.get(&(f.rule.as_str(), h.as_str())) else {
+            continue;
+        };
         for &ei in candidates {
             if used[ei] {
                 continue;
             }
             let e = &baseline.entries[ei];
-            let old_path_holds = holders.contains(&(e.rule.as_str(), e.path.as_str(), e.hash.as_str()))
-                || match &scope {
-                    Scope::Complete | Scope::History => false,
-                    Scope::Partial { scanned, exists } => !scanned.contains(&e.path) && exists(&e.path),
-                };
+            let old_path_holds =
+                holders.contains(&(e.rule.as_str(), e.path.as_str(), e.hash.as_str()))
+                    || match &scope {
+                        Scope::Complete | Scope::History => false,
+                        Scope::Partial { scanned, exists } => {
+                            !scanned.contains(&e.path) && exists(&e.path)
+                        }
+                    };
             if !old_path_holds {
                 assignment[fi] = Some(ei);
                 used[ei] = true;
@@ -427,7 +492,11 @@ pub fn compare(baseline: &Baseline, hasher: &SecretHasher, findings: Vec<Finding
             }
         }
     }
-    let mut out = Comparison { moved, expired, ..Default::default() };
+    let mut out = Comparison {
+        moved,
+        expired,
+        ..Default::default()
+    };
     for (f, a) in findings.into_iter().zip(assignment) {
         match a {
             Some(ei) => {
@@ -473,7 +542,15 @@ mod tests {
     fn serialization_is_sorted_and_stable() {
         let mut b = Baseline::new();
         for (p, r) in [("z.env", "a"), ("a.env", "b"), ("a.env", "a")] {
-            b.entries.push(Entry { rule: r.into(), path: p.into(), hash: "00".into(), line: Some(1), label: None, note: None, expires: None });
+            b.entries.push(Entry {
+                rule: r.into(),
+                path: p.into(),
+                hash: "00".into(),
+                line: Some(1),
+                label: None,
+                note: None,
+                expires: None,
+            });
         }
         let bytes = b.to_bytes();
         let text = String::from_utf8(bytes.clone()).unwrap();

@@ -33,18 +33,29 @@ struct Target {
 
 fn target(args: &BaselineFileArgs) -> Result<Target> {
     let root = match &args.root {
-        Some(r) => std::path::absolute(r).with_context(|| format!("{}: invalid root", r.display()))?,
-        None => project_root(&std::env::current_dir().context("cannot determine the current directory")?),
+        Some(r) => {
+            std::path::absolute(r).with_context(|| format!("{}: invalid root", r.display()))?
+        }
+        None => project_root(
+            &std::env::current_dir().context("cannot determine the current directory")?,
+        ),
     };
     if !root.is_dir() {
         bail!("{}: not a directory", root.display());
     }
-    let path = args.baseline.clone().unwrap_or_else(|| root.join(BASELINE_FILE_NAME));
+    let path = args
+        .baseline
+        .clone()
+        .unwrap_or_else(|| root.join(BASELINE_FILE_NAME));
     Ok(Target { root, path })
 }
 
 /// Scans the whole root with no baseline applied.
-fn scan_all(t: &Target, args: &BaselineFileArgs, max_file_size: Option<u64>) -> Result<(Plan, Outcome)> {
+fn scan_all(
+    t: &Target,
+    args: &BaselineFileArgs,
+    max_file_size: Option<u64>,
+) -> Result<(Plan, Outcome)> {
     let common = CommonArgs {
         format: FormatArg::Text,
         output: None,
@@ -71,7 +82,10 @@ fn scan_all(t: &Target, args: &BaselineFileArgs, max_file_size: Option<u64>) -> 
         eprintln!("sealant: error: {}: {}", e.path, e.message);
     }
     if !outcome.errors.is_empty() {
-        bail!("{} file(s) could not be scanned; the baseline was not changed", outcome.errors.len());
+        bail!(
+            "{} file(s) could not be scanned; the baseline was not changed",
+            outcome.errors.len()
+        );
     }
     Ok((plan, outcome))
 }
@@ -99,7 +113,10 @@ fn create(a: BaselineArgs) -> Result<ExitStatus> {
     let t = target(&a.file)?;
     let previous = if t.path.exists() {
         if !a.force {
-            return Err(baseline::BaselineError::Exists { path: t.path.clone() }.into());
+            return Err(baseline::BaselineError::Exists {
+                path: t.path.clone(),
+            }
+            .into());
         }
         Some(Baseline::load(&t.path)?)
     } else {
@@ -113,7 +130,12 @@ fn create(a: BaselineArgs) -> Result<ExitStatus> {
     let hasher = hasher_for(&b, &t.path)?;
     hasher.prime(outcome.findings.iter().map(|f| f.secret.expose()));
     let old: HashMap<(String, String, String), Entry> = previous
-        .map(|p| p.entries.into_iter().map(|e| ((e.rule.clone(), e.path.clone(), e.hash.clone()), e)).collect())
+        .map(|p| {
+            p.entries
+                .into_iter()
+                .map(|e| ((e.rule.clone(), e.path.clone(), e.hash.clone()), e))
+                .collect()
+        })
         .unwrap_or_default();
     for f in &outcome.findings {
         let fresh = entry_for(f, &hasher);
@@ -122,7 +144,12 @@ fn create(a: BaselineArgs) -> Result<ExitStatus> {
     }
     b.normalize();
     b.save(&t.path)?;
-    eprintln!("sealant: wrote {} with {} entries ({} files scanned)", t.path.display(), b.entries.len(), outcome.stats.scanned);
+    eprintln!(
+        "sealant: wrote {} with {} entries ({} files scanned)",
+        t.path.display(),
+        b.entries.len(),
+        outcome.stats.scanned
+    );
     Ok(ExitStatus::Clean)
 }
 
@@ -130,7 +157,11 @@ fn create(a: BaselineArgs) -> Result<ExitStatus> {
 /// Existing entries keep their line hint, so unrelated edits do not rewrite the file.
 fn update(a: BaselineArgs) -> Result<ExitStatus> {
     let t = target(&a.file)?;
-    let mut b = if t.path.exists() { Baseline::load(&t.path)? } else { Baseline::new() };
+    let mut b = if t.path.exists() {
+        Baseline::load(&t.path)?
+    } else {
+        Baseline::new()
+    };
     let before = t.path.exists().then(|| b.to_bytes());
     let (_, outcome) = scan_all(&t, &a.file, a.max_file_size)?;
     let hasher = hasher_for(&b, &t.path)?;
@@ -145,7 +176,13 @@ fn update(a: BaselineArgs) -> Result<ExitStatus> {
     let mut removed = Vec::new();
     for &ei in &cmp.stale {
         let e = &b.entries[ei];
-        writeln!(out, "- {}  {}{}", e.rule, e.path, e.line.map(|l| format!(":{l}")).unwrap_or_default())?;
+        writeln!(
+            out,
+            "- {}  {}{}",
+            e.rule,
+            e.path,
+            e.line.map(|l| format!(":{l}")).unwrap_or_default()
+        )?;
         removed.push(ei);
     }
     let mut keep = vec![true; b.entries.len()];
@@ -157,8 +194,11 @@ fn update(a: BaselineArgs) -> Result<ExitStatus> {
         i += 1;
         keep[i - 1]
     });
-    let mut existing: std::collections::HashSet<(String, String, String)> =
-        b.entries.iter().map(|e| (e.rule.clone(), e.path.clone(), e.hash.clone())).collect();
+    let mut existing: std::collections::HashSet<(String, String, String)> = b
+        .entries
+        .iter()
+        .map(|e| (e.rule.clone(), e.path.clone(), e.hash.clone()))
+        .collect();
     let mut added = 0;
     for f in &cmp.new {
         let e = entry_for(f, &hasher);
@@ -166,14 +206,25 @@ fn update(a: BaselineArgs) -> Result<ExitStatus> {
         if !existing.insert((e.rule.clone(), e.path.clone(), e.hash.clone())) {
             continue;
         }
-        writeln!(out, "+ {}  {}:{}  {}", e.rule, e.path, f.location.start.line, f.secret.redacted())?;
+        writeln!(
+            out,
+            "+ {}  {}:{}  {}",
+            e.rule,
+            e.path,
+            f.location.start.line,
+            f.secret.redacted()
+        )?;
         b.entries.push(e);
         added += 1;
     }
     b.normalize();
     let after = b.to_bytes();
     if before.as_deref() == Some(after.as_slice()) {
-        eprintln!("sealant: {} is up to date ({} entries)", t.path.display(), b.entries.len());
+        eprintln!(
+            "sealant: {} is up to date ({} entries)",
+            t.path.display(),
+            b.entries.len()
+        );
     } else {
         b.save(&t.path)?;
         eprintln!(
@@ -193,15 +244,27 @@ fn update(a: BaselineArgs) -> Result<ExitStatus> {
 fn check(a: BaselineCheckArgs) -> Result<ExitStatus> {
     let t = target(&a.file)?;
     if !t.path.exists() {
-        bail!("no baseline at {} (create one with `sealant baseline create`)", t.path.display());
+        bail!(
+            "no baseline at {} (create one with `sealant baseline create`)",
+            t.path.display()
+        );
     }
     let b = Baseline::load(&t.path)?;
     let (_, outcome) = scan_all(&t, &a.file, None)?;
     let hasher = hasher_for(&b, &t.path)?;
-    let cmp = baseline::compare(&b, &hasher, outcome.findings, Scope::Complete, &baseline::today());
+    let cmp = baseline::compare(
+        &b,
+        &hasher,
+        outcome.findings,
+        Scope::Complete,
+        &baseline::today(),
+    );
     let mut problems: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
     for &i in &cmp.stale {
-        problems.entry(i).or_default().push("stale: matches no finding (secret removed? run `sealant baseline update`)");
+        problems
+            .entry(i)
+            .or_default()
+            .push("stale: matches no finding (secret removed? run `sealant baseline update`)");
     }
     for &i in &cmp.expired {
         problems.entry(i).or_default().push("expired");
@@ -209,14 +272,24 @@ fn check(a: BaselineCheckArgs) -> Result<ExitStatus> {
     if a.require_labels {
         for (i, e) in b.entries.iter().enumerate() {
             if e.label.is_none() {
-                problems.entry(i).or_default().push("unlabeled (run `sealant baseline audit`)");
+                problems
+                    .entry(i)
+                    .or_default()
+                    .push("unlabeled (run `sealant baseline audit`)");
             }
         }
     }
     let mut out = std::io::stdout().lock();
     for (i, why) in &problems {
         let e = &b.entries[*i];
-        writeln!(out, "{}:{}  {}  {}", e.path, e.line.unwrap_or(0), e.rule, why.join("; "))?;
+        writeln!(
+            out,
+            "{}:{}  {}  {}",
+            e.path,
+            e.line.unwrap_or(0),
+            e.rule,
+            why.join("; ")
+        )?;
     }
     eprintln!(
         "sealant: {} entries, {} stale, {} expired{}",
@@ -224,12 +297,19 @@ fn check(a: BaselineCheckArgs) -> Result<ExitStatus> {
         cmp.stale.len(),
         cmp.expired.len(),
         if a.require_labels {
-            format!(", {} unlabeled", b.entries.iter().filter(|e| e.label.is_none()).count())
+            format!(
+                ", {} unlabeled",
+                b.entries.iter().filter(|e| e.label.is_none()).count()
+            )
         } else {
             String::new()
         }
     );
-    Ok(if problems.is_empty() { ExitStatus::Clean } else { ExitStatus::Findings })
+    Ok(if problems.is_empty() {
+        ExitStatus::Clean
+    } else {
+        ExitStatus::Findings
+    })
 }
 
 /// `audit`: label each entry interactively. Needs a terminal.
@@ -241,8 +321,19 @@ fn audit(a: BaselineFileArgs) -> Result<ExitStatus> {
     let mut b = Baseline::load(&t.path)?;
     let (_, outcome) = scan_all(&t, &a, None)?;
     let hasher = hasher_for(&b, &t.path)?;
-    let cmp = baseline::compare(&b, &hasher, outcome.findings, Scope::Complete, &baseline::today());
-    let shown: HashMap<usize, &Finding> = cmp.matched_entry.iter().copied().zip(cmp.baselined.iter()).collect();
+    let cmp = baseline::compare(
+        &b,
+        &hasher,
+        outcome.findings,
+        Scope::Complete,
+        &baseline::today(),
+    );
+    let shown: HashMap<usize, &Finding> = cmp
+        .matched_entry
+        .iter()
+        .copied()
+        .zip(cmp.baselined.iter())
+        .collect();
     let mut order: Vec<usize> = (0..b.entries.len()).collect();
     order.sort_by_key(|&i| (b.entries[i].label.is_some(), i));
     let stdin = std::io::stdin();
@@ -251,12 +342,39 @@ fn audit(a: BaselineFileArgs) -> Result<ExitStatus> {
     let mut changed = 0;
     for (n, &i) in order.iter().enumerate() {
         let e = &b.entries[i];
-        let current = shown.get(&i).map(|f| format!("{}:{}  {}", f.path, f.location.start.line, f.secret.redacted()));
-        writeln!(err, "\n[{}/{}] {}  {}", n + 1, order.len(), e.rule, current.unwrap_or_else(|| format!("{} (not found now: stale)", e.path)))?;
-        writeln!(err, "    label: {}{}", e.label.map(label_name).unwrap_or("none"), e.note.as_ref().map(|n| format!("  note: {n}")).unwrap_or_default())?;
-        write!(err, "    (f)alse positive, (a)ccepted, (r)otated, (s)kip, (q)uit > ")?;
+        let current = shown.get(&i).map(|f| {
+            format!(
+                "{}:{}  {}",
+                f.path,
+                f.location.start.line,
+                f.secret.redacted()
+            )
+        });
+        writeln!(
+            err,
+            "\n[{}/{}] {}  {}",
+            n + 1,
+            order.len(),
+            e.rule,
+            current.unwrap_or_else(|| format!("{} (not found now: stale)", e.path))
+        )?;
+        writeln!(
+            err,
+            "    label: {}{}",
+            e.label.map(label_name).unwrap_or("none"),
+            e.note
+                .as_ref()
+                .map(|n| format!("  note: {n}"))
+                .unwrap_or_default()
+        )?;
+        write!(
+            err,
+            "    (f)alse positive, (a)ccepted, (r)otated, (s)kip, (q)uit > "
+        )?;
         err.flush()?;
-        let Some(Ok(answer)) = lines.next() else { break };
+        let Some(Ok(answer)) = lines.next() else {
+            break;
+        };
         let label = match answer.trim() {
             "f" => Some(Label::FalsePositive),
             "a" => Some(Label::Accepted),
@@ -279,7 +397,11 @@ fn audit(a: BaselineFileArgs) -> Result<ExitStatus> {
     if changed > 0 {
         b.save(&t.path)?;
     }
-    writeln!(err, "\nsealant: labeled {changed} entries in {}", t.path.display())?;
+    writeln!(
+        err,
+        "\nsealant: labeled {changed} entries in {}",
+        t.path.display()
+    )?;
     Ok(ExitStatus::Clean)
 }
 
@@ -296,10 +418,14 @@ fn label_name(l: Label) -> &'static str {
 /// that match no finding are counted and reported.
 fn import(a: BaselineImportArgs) -> Result<ExitStatus> {
     let t = target(&a.file)?;
-    let text = std::fs::read_to_string(&a.input).with_context(|| format!("cannot read {}", a.input.display()))?;
+    let text = std::fs::read_to_string(&a.input)
+        .with_context(|| format!("cannot read {}", a.input.display()))?;
     let mut b = if t.path.exists() {
         if !a.force {
-            return Err(baseline::BaselineError::Exists { path: t.path.clone() }.into());
+            return Err(baseline::BaselineError::Exists {
+                path: t.path.clone(),
+            }
+            .into());
         }
         Baseline::load(&t.path)?
     } else {
@@ -317,7 +443,10 @@ fn import(a: BaselineImportArgs) -> Result<ExitStatus> {
     for (fi, rec) in matched {
         let f = &outcome.findings[fi];
         let mut e = entry_for(f, &hasher);
-        if b.entries.iter().any(|x| x.rule == e.rule && x.path == e.path && x.hash == e.hash) {
+        if b.entries
+            .iter()
+            .any(|x| x.rule == e.rule && x.path == e.path && x.hash == e.hash)
+        {
             continue;
         }
         e.label = rec.label;
@@ -328,7 +457,11 @@ fn import(a: BaselineImportArgs) -> Result<ExitStatus> {
     b.normalize();
     b.save(&t.path)?;
     for r in &unmatched {
-        eprintln!("sealant: not imported (no matching finding now): {}:{}", r.path, r.line.unwrap_or(0));
+        eprintln!(
+            "sealant: not imported (no matching finding now): {}:{}",
+            r.path,
+            r.line.unwrap_or(0)
+        );
     }
     eprintln!(
         "sealant: imported {added} entries into {} ({} records matched nothing)",

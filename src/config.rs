@@ -116,12 +116,18 @@ pub struct Config {
 impl Config {
     /// Loads `path`. A missing file is an error (the caller decides whether to look at all).
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.into(),
+            source,
+        })?;
         let file: ConfigFile = toml::from_str(&text).map_err(|e| ConfigError::Parse {
             path: path.into(),
             message: one_line(e.message()),
         })?;
-        Ok(Config { path: Some(path.into()), file })
+        Ok(Config {
+            path: Some(path.into()),
+            file,
+        })
     }
 
     /// Loads `.sealant.toml` from `dir` if it exists, else defaults.
@@ -135,7 +141,9 @@ impl Config {
     }
 
     fn display_path(&self) -> PathBuf {
-        self.path.clone().unwrap_or_else(|| PathBuf::from(CONFIG_FILE_NAME))
+        self.path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(CONFIG_FILE_NAME))
     }
 
     /// The effective rules: built-ins minus disabled, plus custom ones.
@@ -143,7 +151,10 @@ impl Config {
         let mut builtin = builtin::rules()?;
         for id in &self.file.rules.disable {
             if !builtin.iter().any(|r| &r.id == id) {
-                return Err(ConfigError::UnknownRule { path: self.display_path(), id: id.clone() });
+                return Err(ConfigError::UnknownRule {
+                    path: self.display_path(),
+                    id: id.clone(),
+                });
             }
         }
         builtin.retain(|r| !self.file.rules.disable.contains(&r.id));
@@ -161,7 +172,11 @@ impl Config {
     /// Scan settings, before CLI overrides.
     pub fn settings(&self) -> ScanSettings {
         ScanSettings {
-            max_file_size: self.file.scan.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            max_file_size: self
+                .file
+                .scan
+                .max_file_size
+                .unwrap_or(DEFAULT_MAX_FILE_SIZE),
             inline_allow: if self.file.scan.inline_allow.unwrap_or(true) {
                 InlineAllow::Honour
             } else {
@@ -175,9 +190,19 @@ impl Config {
         // Scanner-owned files: our config may hold custom rules' examples; our baseline and
         // detect-secrets' hold only hashes.
         let mut spec = self.file.allowlist.clone();
-        spec.paths.extend([CONFIG_FILE_NAME, crate::baseline::BASELINE_FILE_NAME, ".secrets.baseline"].map(String::from));
-        let global = Allowlist::from_spec(&spec)
-            .map_err(|source| ConfigError::Allow { path: self.display_path(), source })?;
-        RuleSet::new(self.rules()?, global, inline).map_err(|e| ConfigError::Keywords(e.to_string()))
+        spec.paths.extend(
+            [
+                CONFIG_FILE_NAME,
+                crate::baseline::BASELINE_FILE_NAME,
+                ".secrets.baseline",
+            ]
+            .map(String::from),
+        );
+        let global = Allowlist::from_spec(&spec).map_err(|source| ConfigError::Allow {
+            path: self.display_path(),
+            source,
+        })?;
+        RuleSet::new(self.rules()?, global, inline)
+            .map_err(|e| ConfigError::Keywords(e.to_string()))
     }
 }

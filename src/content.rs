@@ -60,7 +60,9 @@ pub fn decode(raw: &[u8]) -> Content<'_> {
     if raw.starts_with(LFS_HEADER) && raw.len() < 1024 {
         return Content::Skipped(SkipReason::LfsPointer);
     }
-    Content::Text(Cow::Borrowed(raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)))
+    Content::Text(Cow::Borrowed(
+        raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw),
+    ))
 }
 
 fn utf16_to_utf8(bytes: &[u8], from: fn([u8; 2]) -> u16) -> Vec<u8> {
@@ -89,9 +91,18 @@ mod tests {
 
     #[test]
     fn nul_means_binary_and_lfs_is_skipped() {
-        assert!(matches!(decode(b"ab\0cd"), Content::Skipped(SkipReason::Binary)));
+        assert!(matches!(
+            decode(b"ab\0cd"),
+            Content::Skipped(SkipReason::Binary)
+        ));
         let lfs = b"version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 12\n";
-        assert!(matches!(decode(lfs), Content::Skipped(SkipReason::LfsPointer)));
-        assert!(matches!(decode(b"\xff\xfeinvalid utf8 \xc3"), Content::Text(_)));
+        assert!(matches!(
+            decode(lfs),
+            Content::Skipped(SkipReason::LfsPointer)
+        ));
+        assert!(matches!(
+            decode(b"\xff\xfeinvalid utf8 \xc3"),
+            Content::Text(_)
+        ));
     }
 }

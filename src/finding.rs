@@ -175,7 +175,11 @@ mod tests {
     #[test]
     fn fingerprint_golden_value_is_stable() {
         // Changing this value breaks stored fingerprints; see the type's docs.
-        let fp = Fingerprint::compute("generic-password", "config/.env", &Secret::new("s3cr3t-Value"));
+        let fp = Fingerprint::compute(
+            "generic-password",
+            "config/.env",
+            &Secret::new("s3cr3t-Value"),
+        );
         assert_eq!(fp.as_str(), GOLDEN);
     }
     const GOLDEN: &str = "a1f85e351866a30b22230bb94ab07b81";

@@ -29,7 +29,10 @@ pub enum GitError {
 impl GitError {
     /// Wraps a gix error with what we were doing.
     pub fn read(context: impl Into<String>, err: impl std::fmt::Display) -> Self {
-        GitError::Read { context: context.into(), message: crate::rules::one_line(&err.to_string()) }
+        GitError::Read {
+            context: context.into(),
+            message: crate::rules::one_line(&err.to_string()),
+        }
     }
 }
 
@@ -37,7 +40,9 @@ impl GitError {
 /// environment (`GIT_DIR`, `GIT_WORK_TREE`, `GIT_INDEX_FILE`, `GIT_OBJECT_DIRECTORY`, ...) the way
 /// hooks receive it.
 pub fn open(dir: Option<&Path>) -> Result<gix::Repository, GitError> {
-    let dir = dir.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    let dir = dir
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
     let repo = gix::discover_with_environment_overrides(&dir).map_err(|e| GitError::NotARepo {
         path: dir.clone(),
         message: crate::rules::one_line(&e.to_string()),
@@ -48,7 +53,9 @@ pub fn open(dir: Option<&Path>) -> Result<gix::Repository, GitError> {
 /// The folder that repository-relative paths, `.sealant.toml` and the baseline live in: the work
 /// tree, or the git dir of a bare repository.
 pub fn root(repo: &gix::Repository) -> PathBuf {
-    repo.workdir().map(Path::to_path_buf).unwrap_or_else(|| repo.git_dir().to_path_buf())
+    repo.workdir()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| repo.git_dir().to_path_buf())
 }
 
 /// Commit metadata for reports.
@@ -67,5 +74,11 @@ pub fn commit_info(commit: &gix::Commit<'_>) -> CommitInfo {
         .message()
         .map(|m| m.summary().to_string())
         .unwrap_or_default();
-    CommitInfo { commit: commit.id.to_string(), author, email, date, summary }
+    CommitInfo {
+        commit: commit.id.to_string(),
+        author,
+        email,
+        date,
+        summary,
+    }
 }

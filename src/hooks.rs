@@ -39,7 +39,15 @@ pub fn run_staged(args: GitArgs) -> Result<ExitStatus> {
             |(repo, worker), file| {
                 let mut errors = Vec::new();
                 let before = std::mem::take(&mut worker.stats);
-                let found = scan_staged_file(repo, worker, file, max, &changes.deleted, &renamed_from, &mut errors);
+                let found = scan_staged_file(
+                    repo,
+                    worker,
+                    file,
+                    max,
+                    &changes.deleted,
+                    &renamed_from,
+                    &mut errors,
+                );
                 let stats = std::mem::replace(&mut worker.stats, before);
                 (found, errors, stats)
             },
@@ -58,15 +66,30 @@ pub fn run_staged(args: GitArgs) -> Result<ExitStatus> {
     outcome.sort();
     let scanned: HashSet<String> = changes.files.iter().map(|f| f.path.clone()).collect();
     let exists = |p: &str| index.entry_by_path(p.into()).is_some();
-    let mut cmp = plan.compare(outcome.findings.clone(), Scope::Partial { scanned: &scanned, exists: &exists })?;
+    let mut cmp = plan.compare(
+        outcome.findings.clone(),
+        Scope::Partial {
+            scanned: &scanned,
+            exists: &exists,
+        },
+    )?;
     cmp.stale.clear(); // a staged scan sees only the change; staleness needs a full scan
     plan.finish(Mode::Staged, &outcome, &cmp, &[])
 }
 
-fn read_blob(repo: &gix::Repository, id: ObjectId, path: &str, max: u64, worker: &mut Worker) -> Result<Option<Vec<u8>>, ScanError> {
+fn read_blob(
+    repo: &gix::Repository,
+    id: ObjectId,
+    path: &str,
+    max: u64,
+    worker: &mut Worker,
+) -> Result<Option<Vec<u8>>, ScanError> {
     let err = |e: &dyn std::fmt::Display| ScanError {
         path: path.to_string(),
-        message: format!("cannot read blob {id}: {}", crate::rules::one_line(&e.to_string())),
+        message: format!(
+            "cannot read blob {id}: {}",
+            crate::rules::one_line(&e.to_string())
+        ),
     };
     let header = repo.find_header(id).map_err(|e| err(&e))?;
     if header.size() > max {
@@ -78,7 +101,10 @@ fn read_blob(repo: &gix::Repository, id: ObjectId, path: &str, max: u64, worker:
 }
 
 fn keys(findings: &[Finding]) -> SecretKeys {
-    findings.iter().map(|f| (f.rule.clone(), f.secret.expose().to_string())).collect()
+    findings
+        .iter()
+        .map(|f| (f.rule.clone(), f.secret.expose().to_string()))
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -141,10 +167,12 @@ pub fn run_install(args: InstallArgs) -> Result<ExitStatus> {
             hook.display()
         );
     }
-    std::fs::create_dir_all(&hooks_dir).with_context(|| format!("cannot create {}", hooks_dir.display()))?;
+    std::fs::create_dir_all(&hooks_dir)
+        .with_context(|| format!("cannot create {}", hooks_dir.display()))?;
     let exe = std::env::current_exe().context("cannot locate the sealant binary")?;
     let script = hook_script(&exe.to_string_lossy());
-    crate::baseline::write_atomically(&hook, script.as_bytes()).with_context(|| format!("cannot write {}", hook.display()))?;
+    crate::baseline::write_atomically(&hook, script.as_bytes())
+        .with_context(|| format!("cannot write {}", hook.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -172,7 +200,12 @@ fn hooks_dir(repo: &gix::Repository) -> Result<std::path::PathBuf> {
     let configured = repo
         .config_snapshot()
         .trusted_path("core.hooksPath")
-        .map_err(|e| anyhow::anyhow!("invalid core.hooksPath: {}", crate::rules::one_line(&e.to_string())))?;
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "invalid core.hooksPath: {}",
+                crate::rules::one_line(&e.to_string())
+            )
+        })?;
     if let Some(p) = configured {
         if p.is_absolute() {
             return Ok(p);

@@ -35,12 +35,18 @@ pub enum SecretRef {
 
 /// Parses a detect-secrets baseline.
 pub fn detect_secrets(text: &str) -> Result<Vec<Record>, String> {
-    let v: Value = serde_json::from_str(text).map_err(|e| format!("not a detect-secrets baseline: {e}"))?;
-    let results = v.get("results").and_then(Value::as_object).ok_or("not a detect-secrets baseline: no `results` object")?;
+    let v: Value =
+        serde_json::from_str(text).map_err(|e| format!("not a detect-secrets baseline: {e}"))?;
+    let results = v
+        .get("results")
+        .and_then(Value::as_object)
+        .ok_or("not a detect-secrets baseline: no `results` object")?;
     let mut out = Vec::new();
     for (file, items) in results {
         for item in items.as_array().into_iter().flatten() {
-            let Some(hash) = item.get("hashed_secret").and_then(Value::as_str) else { continue };
+            let Some(hash) = item.get("hashed_secret").and_then(Value::as_str) else {
+                continue;
+            };
             let label = match item.get("is_secret").and_then(Value::as_bool) {
                 Some(false) => Some(Label::FalsePositive),
                 Some(true) => Some(Label::Accepted),
@@ -48,8 +54,15 @@ pub fn detect_secrets(text: &str) -> Result<Vec<Record>, String> {
             };
             let kind = item.get("type").and_then(Value::as_str).unwrap_or("secret");
             out.push(Record {
-                path: item.get("filename").and_then(Value::as_str).unwrap_or(file).to_string(),
-                line: item.get("line_number").and_then(Value::as_u64).map(|l| l as usize),
+                path: item
+                    .get("filename")
+                    .and_then(Value::as_str)
+                    .unwrap_or(file)
+                    .to_string(),
+                line: item
+                    .get("line_number")
+                    .and_then(Value::as_u64)
+                    .map(|l| l as usize),
                 secret: SecretRef::Sha1(hash.to_lowercase()),
                 label,
                 note: format!("imported from detect-secrets ({kind})"),
@@ -63,19 +76,34 @@ pub fn detect_secrets(text: &str) -> Result<Vec<Record>, String> {
 pub fn gitleaks(text: &str) -> Result<Vec<Record>, String> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('[') {
-        let v: Value = serde_json::from_str(text).map_err(|e| format!("not a gitleaks report: {e}"))?;
-        let items = v.as_array().ok_or("not a gitleaks report: expected an array")?;
+        let v: Value =
+            serde_json::from_str(text).map_err(|e| format!("not a gitleaks report: {e}"))?;
+        let items = v
+            .as_array()
+            .ok_or("not a gitleaks report: expected an array")?;
         return Ok(items
             .iter()
             .filter_map(|item| {
                 let path = item.get("File").and_then(Value::as_str)?.to_string();
-                let line = item.get("StartLine").and_then(Value::as_u64).map(|l| l as usize);
-                let rule = item.get("RuleID").and_then(Value::as_str).unwrap_or("secret");
+                let line = item
+                    .get("StartLine")
+                    .and_then(Value::as_u64)
+                    .map(|l| l as usize);
+                let rule = item
+                    .get("RuleID")
+                    .and_then(Value::as_str)
+                    .unwrap_or("secret");
                 let secret = match item.get("Secret").and_then(Value::as_str) {
                     Some(s) if !s.is_empty() && s != "REDACTED" => SecretRef::Plain(s.to_string()),
                     _ => SecretRef::Location,
                 };
-                Some(Record { path, line, secret, label: None, note: format!("imported from gitleaks ({rule})") })
+                Some(Record {
+                    path,
+                    line,
+                    secret,
+                    label: None,
+                    note: format!("imported from gitleaks ({rule})"),
+                })
             })
             .collect());
     }
@@ -88,10 +116,15 @@ pub fn gitleaks(text: &str) -> Result<Vec<Record>, String> {
         // [commit:]file:rule:line; the file may itself contain ':'.
         let mut parts: Vec<&str> = l.rsplitn(3, ':').collect();
         if parts.len() != 3 {
-            return Err(format!("line {}: not a gitleaks fingerprint (expected [commit:]file:rule:line)", n + 1));
+            return Err(format!(
+                "line {}: not a gitleaks fingerprint (expected [commit:]file:rule:line)",
+                n + 1
+            ));
         }
         parts.reverse();
-        let line: usize = parts[2].parse().map_err(|_| format!("line {}: the last field is not a line number", n + 1))?;
+        let line: usize = parts[2]
+            .parse()
+            .map_err(|_| format!("line {}: the last field is not a line number", n + 1))?;
         let mut file = parts[0];
         if let Some((commit, rest)) = file.split_once(':') {
             if commit.len() >= 7 && commit.chars().all(|c| c.is_ascii_hexdigit()) {
@@ -111,7 +144,10 @@ pub fn gitleaks(text: &str) -> Result<Vec<Record>, String> {
 
 /// Pairs records with findings (by path and secret, or by path and line). Returns
 /// (finding index, record) pairs and the records that matched nothing.
-pub fn match_records<'r>(records: &'r [Record], findings: &[Finding]) -> (Vec<(usize, &'r Record)>, Vec<&'r Record>) {
+pub fn match_records<'r>(
+    records: &'r [Record],
+    findings: &[Finding],
+) -> (Vec<(usize, &'r Record)>, Vec<&'r Record>) {
     let mut matched = Vec::new();
     let mut unmatched = Vec::new();
     for r in records {
@@ -122,7 +158,9 @@ pub fn match_records<'r>(records: &'r [Record], findings: &[Finding]) -> (Vec<(u
             .filter(|(_, f)| match &r.secret {
                 SecretRef::Sha1(h) => hex::encode(Sha1::digest(f.secret.expose().as_bytes())) == *h,
                 SecretRef::Plain(s) => f.secret.expose() == s || (s.contains(f.secret.expose())),
-                SecretRef::Location => r.line.is_some_and(|l| f.location.start.line <= l && l <= f.location.end.line),
+                SecretRef::Location => r
+                    .line
+                    .is_some_and(|l| f.location.start.line <= l && l <= f.location.end.line),
             })
             .map(|(i, _)| i)
             .collect();

@@ -59,11 +59,19 @@ struct RawMatch {
     end: usize,
     secret: String,
     entropy: f64,
+    /// A specific rule matched here but its filters rejected the value: kept only to silence
+    /// generic rules on the same span (a docs key a specific rule allows must not resurface as
+    /// `generic-secret`).
+    rejected: bool,
 }
 
 impl RuleSet {
     /// Compiles rules with a global allowlist.
-    pub fn new(rules: Vec<Rule>, global: Allowlist, inline: InlineAllow) -> Result<Self, aho_corasick::BuildError> {
+    pub fn new(
+        rules: Vec<Rule>,
+        global: Allowlist,
+        inline: InlineAllow,
+    ) -> Result<Self, aho_corasick::BuildError> {
         let mut patterns: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
         let mut keywordless = Vec::new();
@@ -94,7 +102,14 @@ impl RuleSet {
             )
         };
         Ok(RuleSet {
-            inner: Arc::new(Compiled { rules, keywords, keyword_rules, keywordless, global, inline }),
+            inner: Arc::new(Compiled {
+                rules,
+                keywords,
+                keyword_rules,
+                keywordless,
+                global,
+                inline,
+            }),
         })
     }
 
@@ -137,7 +152,10 @@ impl RuleSet {
         while i < scratch.regions.len() {
             let (r, a, mut b) = scratch.regions[i];
             let mut j = i + 1;
-            while j < scratch.regions.len() && scratch.regions[j].0 == r && scratch.regions[j].1 <= b {
+            while j < scratch.regions.len()
+                && scratch.regions[j].0 == r
+                && scratch.regions[j].1 <= b
+            {
                 b = b.max(scratch.regions[j].2);
                 j += 1;
             }
@@ -165,7 +183,11 @@ impl RuleSet {
                     rule: rule.id.clone(),
                     description: rule.description.clone(),
                     path: path.to_string(),
-                    location: Location { start, end, offset: m.start },
+                    location: Location {
+                        start,
+                        end,
+                        offset: m.start,
+                    },
                     fingerprint: Fingerprint::compute(&rule.id, path, &secret),
                     secret,
                     entropy: m.entropy,
@@ -181,10 +203,12 @@ impl RuleSet {
     /// rule is dropped, and of several matches with the same span only the first rule's is kept.
     fn drop_shadowed(&self, raw: &mut Vec<RawMatch>) {
         if raw.len() < 2 {
+            raw.retain(|m| !m.rejected);
             return;
         }
         let rules = &self.inner.rules;
-        let is_generic = |m: &RawMatch| rules[m.rule as usize].placeholder == PlaceholderPolicy::Generic;
+        let is_generic =
+            |m: &RawMatch| rules[m.rule as usize].placeholder == PlaceholderPolicy::Generic;
         let mut keep = vec![true; raw.len()];
         for i in 0..raw.len() {
             for j in (i + 1)..raw.len() {
@@ -195,23 +219,41 @@ impl RuleSet {
                 match (is_generic(&raw[i]), is_generic(&raw[j])) {
                     (true, false) => keep[i] = false,
                     (false, true) => keep[j] = false,
-                    _ if raw[i].start == raw[j].start && raw[i].end == raw[j].end => keep[j] = false,
+                    _ if raw[i].start == raw[j].start && raw[i].end == raw[j].end => {
+                        // Same span, two specific rules: keep the first that was not rejected.
+                        if raw[i].rejected {
+                            keep[i] = false;
+                        } else {
+                            keep[j] = false;
+                        }
+                    }
                     (true, true) => keep[j] = false,
                     _ => {}
                 }
             }
         }
         let mut k = 0;
-        raw.retain(|_| {
+        raw.retain(|m| {
             k += 1;
-            keep[k - 1]
+            keep[k - 1] && !m.rejected
         });
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn run_rule(&self, r: u32, rule: &Rule, content: &[u8], a: usize, b: usize, path: &str, out: &mut Vec<RawMatch>) {
+    fn run_rule(
+        &self,
+        r: u32,
+        rule: &Rule,
+        content: &[u8],
+        a: usize,
+        b: usize,
+        path: &str,
+        out: &mut Vec<RawMatch>,
+    ) {
         let hay = &content[a..b];
-        let Ok(compiled) = rule.compiled() else { return };
+        let Ok(compiled) = rule.compiled() else {
+            return;
+        };
         for caps in compiled.regex.captures_iter(hay) {
             let m = match compiled.secret_group {
                 SecretGroup::Named(i) => caps.get(i),
@@ -224,19 +266,35 @@ impl RuleSet {
             }
             let (start, end) = (a + m.start(), a + m.end());
             let value = String::from_utf8_lossy(m.as_bytes()).into_owned();
-            if self.reject(rule, &value, content, start, end, path).is_some() {
-                continue;
-            }
             let entropy = f64::from(entropy::shannon_entropy(value.as_bytes()));
-            if rule.entropy.is_some_and(|min| entropy < min) {
+            let rejected = rule.entropy.is_some_and(|min| entropy < min)
+                || self
+                    .reject(rule, &value, content, start, end, path)
+                    .is_some();
+            if rejected && rule.placeholder == PlaceholderPolicy::Generic {
                 continue;
             }
-            out.push(RawMatch { rule: r, start, end, secret: value, entropy });
+            out.push(RawMatch {
+                rule: r,
+                start,
+                end,
+                secret: value,
+                entropy,
+                rejected,
+            });
         }
     }
 
     /// Why a match is suppressed, if it is.
-    fn reject(&self, rule: &Rule, value: &str, content: &[u8], start: usize, end: usize, path: &str) -> Option<&'static str> {
+    fn reject(
+        &self,
+        rule: &Rule,
+        value: &str,
+        content: &[u8],
+        start: usize,
+        end: usize,
+        path: &str,
+    ) -> Option<&'static str> {
         let c = &*self.inner;
         if is_placeholder(value, rule.placeholder) {
             return Some("placeholder");
@@ -250,7 +308,9 @@ impl RuleSet {
         if c.inline == InlineAllow::Honour {
             let first = line_bounds(content, start);
             let last = line_bounds(content, end.saturating_sub(1).max(start));
-            if has_inline_marker(&content[first.0..first.1]) || has_inline_marker(&content[last.0..last.1]) {
+            if has_inline_marker(&content[first.0..first.1])
+                || has_inline_marker(&content[last.0..last.1])
+            {
                 return Some("inline allow");
             }
         }
@@ -291,7 +351,12 @@ struct LineCounter<'a> {
 
 impl<'a> LineCounter<'a> {
     fn new(content: &'a [u8]) -> Self {
-        LineCounter { content, pos: 0, line: 1, line_start: 0 }
+        LineCounter {
+            content,
+            pos: 0,
+            line: 1,
+            line_start: 0,
+        }
     }
 
     fn advance(&mut self, offset: usize) {
@@ -306,20 +371,35 @@ impl<'a> LineCounter<'a> {
     }
 
     fn column(&self, offset: usize) -> usize {
-        self.content[self.line_start..offset].iter().filter(|&&b| (b & 0xC0) != 0x80).count() + 1
+        self.content[self.line_start..offset]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count()
+            + 1
     }
 
     /// Position of the character at `offset`.
     fn position(&mut self, offset: usize) -> Position {
         self.advance(offset);
-        Position { line: self.line, column: self.column(offset) }
+        Position {
+            line: self.line,
+            column: self.column(offset),
+        }
     }
 
     /// Position just past the character ending at `offset` (does not move the cursor).
     fn position_after(&mut self, offset: usize) -> Position {
-        let mut probe = LineCounter { content: self.content, pos: self.pos, line: self.line, line_start: self.line_start };
+        let mut probe = LineCounter {
+            content: self.content,
+            pos: self.pos,
+            line: self.line,
+            line_start: self.line_start,
+        };
         probe.advance(offset);
-        Position { line: probe.line, column: probe.column(offset) }
+        Position {
+            line: probe.line,
+            column: probe.column(offset),
+        }
     }
 }
 
@@ -329,7 +409,12 @@ mod tests {
     use crate::rules::parse_rules;
 
     fn set(toml: &str) -> RuleSet {
-        RuleSet::new(parse_rules(toml, "test").unwrap(), Allowlist::default(), InlineAllow::Honour).unwrap()
+        RuleSet::new(
+            parse_rules(toml, "test").unwrap(),
+            Allowlist::default(),
+            InlineAllow::Honour,
+        )
+        .unwrap()
     }
 
     const TOKEN_RULE: &str = r#"
@@ -347,7 +432,13 @@ entropy = 3.0
         let f = rs.find(text.as_bytes(), "x", &mut Scratch::default());
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].location.start, Position { line: 2, column: 6 });
-        assert_eq!(f[0].location.end, Position { line: 2, column: 30 });
+        assert_eq!(
+            f[0].location.end,
+            Position {
+                line: 2,
+                column: 30
+            }
+        );
         assert_eq!(f[0].secret.expose(), "tok_R8x2Kq9LmZ4vT7wN3pB6");
     }
 
@@ -355,7 +446,9 @@ entropy = 3.0
     fn inline_allow_and_entropy() {
         let rs = set(TOKEN_RULE);
         let text = "tok_R8x2Kq9LmZ4vT7wN3pB6 # sealant:allow\ntok_abababababababababab\n";
-        assert!(rs.find(text.as_bytes(), "x", &mut Scratch::default()).is_empty());
+        assert!(rs
+            .find(text.as_bytes(), "x", &mut Scratch::default())
+            .is_empty());
     }
 
     #[test]
@@ -371,6 +464,38 @@ entropy = 3.0
     }
 
     #[test]
+    fn a_value_a_specific_rule_rejects_does_not_resurface_as_generic() {
+        let rs = set(r#"
+[[rule]]
+id = "tok"
+keywords = ["tok_"]
+regex = '''\b(tok_[A-Za-z0-9]{20})\b'''
+[rule.allowlist]
+regexes = ['''^tok_DocsOnlyKq9LmZ4vT7wX$''']
+
+[[rule]]
+id = "generic"
+generic = true
+keywords = ["token"]
+regex = '''(?i)token\s*=\s*(?P<secret>[A-Za-z0-9_]{8,})'''
+"#);
+        let mut scratch = Scratch::default();
+        assert!(rs
+            .find(b"TOKEN = tok_DocsOnlyKq9LmZ4vT7wX", "x", &mut scratch)
+            .is_empty());
+        let f = rs.find(b"TOKEN = tok_R8x2Kq9LmZ4vT7wN3pB6", "x", &mut scratch);
+        assert_eq!(
+            f.iter().map(|f| f.rule.as_str()).collect::<Vec<_>>(),
+            ["tok"]
+        );
+        let f = rs.find(b"TOKEN = R8x2Kq9LmZ4vT7wN3pB6", "x", &mut scratch);
+        assert_eq!(
+            f.iter().map(|f| f.rule.as_str()).collect::<Vec<_>>(),
+            ["generic"]
+        );
+    }
+
+    #[test]
     fn multiline_rule_spans_lines() {
         let rs = set(r#"
 [[rule]]
@@ -380,7 +505,8 @@ multiline = true
 check_placeholder = false
 regex = '''-----BEGIN PRIVATE KEY-----[\s\S]{10,}?-----END PRIVATE KEY-----'''
 "#);
-        let text = "x\n-----BEGIN PRIVATE KEY-----\nMIIEv0AB\nQ2Fkjd93\n-----END PRIVATE KEY-----\n";
+        let text =
+            "x\n-----BEGIN PRIVATE KEY-----\nMIIEv0AB\nQ2Fkjd93\n-----END PRIVATE KEY-----\n";
         let f = rs.find(text.as_bytes(), "k.pem", &mut Scratch::default());
         assert_eq!(f.len(), 1);
         assert_eq!((f[0].location.start.line, f[0].location.end.line), (2, 5));

@@ -5,7 +5,8 @@
 
 use crate::rules::PlaceholderPolicy;
 
-/// Substrings (lowercase) that mark a value as a placeholder wherever they occur in it.
+/// Substrings (lowercase) that mark a value as a placeholder wherever they occur in it. Each is
+/// long or punctuated enough that a random token contains it by chance less than once in 10^5.
 const MARKERS: &[&str] = &[
     "changeme",
     "change_me",
@@ -22,11 +23,9 @@ const MARKERS: &[&str] = &[
     "yourpass",
     "yourtoken",
     "your.",
-    "here",
     "replace",
     "insert",
-    "fake",
-    "xxxx",
+    "xxxxxx",
     "****",
     "....",
     "…",
@@ -50,12 +49,57 @@ const MARKERS: &[&str] = &[
     "not_real",
 ];
 
+/// Short words that mark a placeholder only as a whole word (`your-key-here`, `FAKE_TOKEN`,
+/// `sk_xxxx`): inside a random token they occur by chance.
+const WORDS: &[&str] = &["here", "fake", "your", "xxxx", "mock"];
+
+/// Whether `word` occurs in `s` delimited by non-alphanumerics or the ends of `s`.
+fn has_word(s: &str, word: &str) -> bool {
+    let b = s.as_bytes();
+    s.match_indices(word).any(|(i, _)| {
+        let before = i.checked_sub(1).map(|j| b[j]);
+        let after = b.get(i + word.len()).copied();
+        let delim = |c: Option<u8>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
+        delim(before) && delim(after)
+    })
+}
+
 /// Whole values (lowercase, trimmed) that are placeholders.
 const WHOLE_VALUES: &[&str] = &[
-    "test", "testing", "test123", "secret", "password", "passwd", "pass", "token", "apikey",
-    "api_key", "null", "none", "nil", "true", "false", "undefined", "todo", "tbd", "fixme",
-    "demo", "default", "admin", "root", "guest", "user", "username", "changeit", "mysecret",
-    "mypassword", "secretkey", "s3cr3t", "p@ssw0rd", "password123", "qwerty",
+    "test",
+    "testing",
+    "test123",
+    "secret",
+    "password",
+    "passwd",
+    "pass",
+    "token",
+    "apikey",
+    "api_key",
+    "null",
+    "none",
+    "nil",
+    "true",
+    "false",
+    "undefined",
+    "todo",
+    "tbd",
+    "fixme",
+    "demo",
+    "default",
+    "admin",
+    "root",
+    "guest",
+    "user",
+    "username",
+    "changeit",
+    "mysecret",
+    "mypassword",
+    "secretkey",
+    "s3cr3t",
+    "p@ssw0rd",
+    "password123",
+    "qwerty",
 ];
 
 /// Whether `value` is a placeholder under `policy`.
@@ -73,7 +117,7 @@ fn standard(value: &str) -> bool {
     if trimmed.is_empty() || WHOLE_VALUES.contains(&trimmed) {
         return true;
     }
-    if MARKERS.iter().any(|m| trimmed.contains(m)) {
+    if MARKERS.iter().any(|m| trimmed.contains(m)) || WORDS.iter().any(|w| has_word(trimmed, w)) {
         return true;
     }
     // <token>, [YOUR KEY], (secret)
@@ -103,9 +147,12 @@ fn generic(value: &str) -> bool {
     }
     // dotted.identifier.path or call(...)
     let parts: Vec<&str> = v.split('.').collect();
+    // Parts must look like names, not random segments (a JWT is dotted too).
     if parts.len() > 1
         && parts.iter().all(|p| {
             !p.is_empty()
+                && p.len() <= 32
+                && p.chars().filter(char::is_ascii_digit).count() <= 2
                 && p.chars().all(is_ident_char)
                 && p.chars().next().is_some_and(|c| !c.is_ascii_digit())
         })
@@ -121,7 +168,10 @@ fn generic(value: &str) -> bool {
         return true;
     }
     // camelCase identifiers (`apiKey: providedApiKey`).
-    if v.chars().all(|c| c.is_ascii_alphabetic()) && v.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && v.len() < 24 {
+    if v.chars().all(|c| c.is_ascii_alphabetic())
+        && v.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && v.len() < 24
+    {
         return true;
     }
     false
@@ -142,8 +192,16 @@ fn has_sequence(v: &str) -> bool {
     let mut run_down = 1;
     for w in b.windows(2) {
         let (x, y) = (w[0], w[1]);
-        run_up = if y.is_ascii_alphanumeric() && y == x.wrapping_add(1) { run_up + 1 } else { 1 };
-        run_down = if y.is_ascii_alphanumeric() && y.wrapping_add(1) == x { run_down + 1 } else { 1 };
+        run_up = if y.is_ascii_alphanumeric() && y == x.wrapping_add(1) {
+            run_up + 1
+        } else {
+            1
+        };
+        run_down = if y.is_ascii_alphanumeric() && y.wrapping_add(1) == x {
+            run_down + 1
+        } else {
+            1
+        };
         if run_up >= 7 || run_down >= 7 {
             return true;
         }
@@ -190,8 +248,39 @@ mod tests {
     }
 
     #[test]
+    fn short_words_count_only_as_whole_words() {
+        assert!(is_placeholder("FAKE_TOKEN_VALUE_9x", Standard));
+        assert!(is_placeholder("sk_xxxx_live", Standard));
+        assert!(is_placeholder("put-your-token-in", Standard));
+        // Inside random tokens they are chance, not placeholders.
+        for v in [
+            "Zq8HereLm2vT9wKp3",
+            "q9FAKEr2Lm8vT7wN3p",
+            "R8yourKq9LmZ4vT7",
+            "aBxxxxq9LmZ4vT7wN3",
+        ] {
+            assert!(!is_placeholder(v, Standard), "{v}");
+        }
+    }
+
+    #[test]
+    fn jwts_are_not_dotted_references() {
+        let jwt =
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.Kq9LmZ4vT7wN3pB6yC1dF5hJ0sA2eG4u";
+        assert!(!generic(jwt));
+        assert!(generic("config.database.password"));
+    }
+
+    #[test]
     fn generic_rejects_references() {
-        for v in ["settings.DB_PASSWORD", "DB_PASSWORD", "get_password()", "self.token", "hashed_password", "providedApiKey"] {
+        for v in [
+            "settings.DB_PASSWORD",
+            "DB_PASSWORD",
+            "get_password()",
+            "self.token",
+            "hashed_password",
+            "providedApiKey",
+        ] {
             assert!(is_placeholder(v, Generic), "{v}");
         }
         assert!(!is_placeholder("settings.DB_PASSWORD", Off));

@@ -66,7 +66,8 @@ pub struct Outcome {
 impl Outcome {
     /// Sorts findings and errors into their output order.
     pub fn sort(&mut self) {
-        self.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.errors.sort_by(|a, b| a.path.cmp(&b.path));
     }
 }
@@ -82,7 +83,11 @@ pub struct Worker {
 impl Worker {
     /// A worker over `rules`.
     pub fn new(rules: &RuleSet) -> Self {
-        Worker { rules: rules.clone(), scratch: Scratch::default(), stats: Stats::default() }
+        Worker {
+            rules: rules.clone(),
+            scratch: Scratch::default(),
+            stats: Stats::default(),
+        }
     }
 
     /// A fresh worker over the same rules (for side scans that must not count in the stats).
@@ -127,7 +132,12 @@ struct ThreadSink<'a> {
 
 impl<'a> ThreadSink<'a> {
     fn new(rules: &RuleSet, shared: &'a Mutex<Outcome>) -> Self {
-        ThreadSink { worker: Worker::new(rules), findings: Vec::new(), errors: Vec::new(), shared }
+        ThreadSink {
+            worker: Worker::new(rules),
+            findings: Vec::new(),
+            errors: Vec::new(),
+            shared,
+        }
     }
 
     fn into_visitor(mut self) -> impl FnMut(Entry) + Send + 'a {
@@ -145,11 +155,17 @@ impl<'a> ThreadSink<'a> {
                         let found = self.worker.scan_bytes(&display, &bytes);
                         self.findings.extend(found);
                     }
-                    Err(e) => self.errors.push(ScanError { path: display, message: io_message(&e) }),
+                    Err(e) => self.errors.push(ScanError {
+                        path: display,
+                        message: io_message(&e),
+                    }),
                 }
             }
             Entry::Skipped { reason, .. } => self.worker.stats.skip(reason),
-            Entry::Error { display, message } => self.errors.push(ScanError { path: display, message }),
+            Entry::Error { display, message } => self.errors.push(ScanError {
+                path: display,
+                message,
+            }),
         }
     }
 }
@@ -168,7 +184,11 @@ pub fn scan_buffer(rules: &RuleSet, path: &str, bytes: &[u8]) -> Outcome {
     let started = Instant::now();
     let mut worker = Worker::new(rules);
     let findings = worker.scan_bytes(path, bytes);
-    let mut out = Outcome { findings, errors: Vec::new(), stats: worker.stats };
+    let mut out = Outcome {
+        findings,
+        errors: Vec::new(),
+        stats: worker.stats,
+    };
     out.stats.elapsed = started.elapsed();
     out.sort();
     out

@@ -3,17 +3,17 @@
 
 mod util;
 
-/// `sealant scan`: working tree, stdin, reports, exit codes, bad input.
-mod scan;
-/// `sealant staged` and `sealant install`: the pre-commit gate and its hook.
-mod staged;
 /// The baseline: matching, determinism, imports, and the team flow.
 mod baseline;
+/// The `fixtures/` projects end to end: exact findings, placeholder-only files, encodings.
+mod fixtures;
 /// `sealant history`: attribution, presence, ranges, `--all`, and unusual repository shapes.
 mod history;
 /// The pre-commit framework running the published hook.
 mod precommit;
 /// `sealant pre-push` and `sealant pre-receive`: real pushes into bare repositories with hooks.
 mod push;
-/// The `fixtures/` projects end to end: exact findings, placeholder-only files, encodings.
-mod fixtures;
+/// `sealant scan`: working tree, stdin, reports, exit codes, bad input.
+mod scan;
+/// `sealant staged` and `sealant install`: the pre-commit gate and its hook.
+mod staged;

@@ -6,33 +6,54 @@ use crate::util::*;
 use std::path::PathBuf;
 
 fn pre_commit_available() -> bool {
-    std::process::Command::new("pre-commit").arg("--version").output().is_ok_and(|o| o.status.success())
+    std::process::Command::new("pre-commit")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 #[test]
 fn pre_commit_framework_blocks_a_secret_and_passes_a_clean_commit() {
     if !pre_commit_available() {
-        assert!(std::env::var_os("CI").is_none(), "pre-commit is missing under CI: run the tests via scripts/test.sh");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pre-commit is missing under CI: run the tests via scripts/test.sh"
+        );
         eprintln!("note: pre-commit not installed; skipping (scripts/test.sh installs it)");
         return;
     }
     let src = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let head = std::process::Command::new("git").args(["rev-parse", "HEAD"]).current_dir(&src).output().unwrap();
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(&src)
+        .output()
+        .unwrap();
     if !head.status.success() {
         eprintln!("note: the source tree is not a git checkout; skipping");
         return;
     }
     let rev = String::from_utf8_lossy(&head.stdout).trim().to_string();
     // Build caches survive between runs so only the first run pays for the release build.
-    let deps = std::env::var_os("SEALANT_TEST_DEPS").map(PathBuf::from).unwrap_or_else(|| src.join("target/test-deps"));
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
-    let cargo_home = std::env::var_os("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|| home.join(".cargo"));
-    let rustup_home = std::env::var_os("RUSTUP_HOME").map(PathBuf::from).unwrap_or_else(|| home.join(".rustup"));
+    let deps = std::env::var_os("SEALANT_TEST_DEPS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| src.join("target/test-deps"));
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".cargo"));
+    let rustup_home = std::env::var_os("RUSTUP_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".rustup"));
 
     let repo = TestRepo::new();
     repo.write(
         ".pre-commit-config.yaml",
-        format!("repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: sealant\n", src.display()),
+        format!(
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: sealant\n",
+            src.display()
+        ),
     );
     repo.write("README.md", "# app\n");
     repo.commit_all("initial");
@@ -43,7 +64,10 @@ fn pre_commit_framework_blocks_a_secret_and_passes_a_clean_commit() {
             .env("CARGO_TARGET_DIR", deps.join("pre-commit-target"));
         cmd
     };
-    let out = with_env(repo.git_cmd(&["status"])).arg("--short").output().unwrap();
+    let out = with_env(repo.git_cmd(&["status"]))
+        .arg("--short")
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let mut install = with_env(std::process::Command::new("pre-commit"));
     install.args(["install"]).current_dir(repo.path());
@@ -55,15 +79,30 @@ fn pre_commit_framework_blocks_a_secret_and_passes_a_clean_commit() {
     repo.write("app.env", format!("GITHUB_TOKEN={}\n", secrets::github(77)));
     repo.git(&["add", "app.env"]);
     let before = repo.head();
-    let out = with_env(repo.git_cmd(&["commit", "-m", "add secret"])).output().unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let out = with_env(repo.git_cmd(&["commit", "-m", "add secret"]))
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!out.status.success(), "commit with a secret passed: {text}");
-    assert!(text.contains("app.env:1") && text.contains("github-classic-pat"), "{text}");
+    assert!(
+        text.contains("app.env:1") && text.contains("github-classic-pat"),
+        "{text}"
+    );
     assert_eq!(repo.head(), before);
 
     repo.write("app.env", "GITHUB_TOKEN=${GITHUB_TOKEN}\n");
     repo.git(&["add", "app.env"]);
-    let out = with_env(repo.git_cmd(&["commit", "-m", "clean"])).output().unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let out = with_env(repo.git_cmd(&["commit", "-m", "clean"]))
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.status.success(), "clean commit refused: {text}");
 }

@@ -26,8 +26,16 @@ fn staged_secret_blocks_with_a_helpful_message() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("src/settings.py:2:14"), "{stdout}");
     assert!(stdout.contains("github-classic-pat"), "{stdout}");
-    assert!(stdout.contains("sealant:allow") && stdout.contains("baseline") && stdout.contains("environment variable"), "{stdout}");
-    assert!(!stdout.contains(&secrets::github(2)), "secret leaked: {stdout}");
+    assert!(
+        stdout.contains("sealant:allow")
+            && stdout.contains("baseline")
+            && stdout.contains("environment variable"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains(&secrets::github(2)),
+        "secret leaked: {stdout}"
+    );
     assert!(!String::from_utf8_lossy(&out.stderr).contains(&secrets::github(2)));
 }
 
@@ -46,9 +54,16 @@ fn staged_content_is_judged_not_the_work_tree() {
     repo.write("a.env", env_line(3));
     repo.git(&["add", "a.env"]);
     repo.write("a.env", "A=clean\n");
-    let out = repo.sealant().args(["staged", "--format", "jsonl"]).output().unwrap();
+    let out = repo
+        .sealant()
+        .args(["staged", "--format", "jsonl"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(summary(&out.stdout), vec![("github-classic-pat".into(), "a.env".into(), 1)]);
+    assert_eq!(
+        summary(&out.stdout),
+        vec![("github-classic-pat".into(), "a.env".into(), 1)]
+    );
     // Staged clean, secret only in the work tree: passes.
     repo.git(&["add", "a.env"]);
     repo.write("a.env", env_line(4));
@@ -58,14 +73,27 @@ fn staged_content_is_judged_not_the_work_tree() {
 #[test]
 fn secrets_already_in_head_are_not_new_but_added_ones_are() {
     let repo = repo_with_history();
-    repo.write("config/app.env", format!("DEBUG=0\nEXTRA=1\n{}", env_line(1)));
+    repo.write(
+        "config/app.env",
+        format!("DEBUG=0\nEXTRA=1\n{}", env_line(1)),
+    );
     repo.git(&["add", "-A"]);
     repo.sealant().arg("staged").assert().code(0);
-    repo.write("config/app.env", format!("DEBUG=0\n{}{}", env_line(1), env_line(5)));
+    repo.write(
+        "config/app.env",
+        format!("DEBUG=0\n{}{}", env_line(1), env_line(5)),
+    );
     repo.git(&["add", "-A"]);
-    let out = repo.sealant().args(["staged", "--format", "jsonl"]).output().unwrap();
+    let out = repo
+        .sealant()
+        .args(["staged", "--format", "jsonl"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(summary(&out.stdout), vec![("github-classic-pat".into(), "config/app.env".into(), 3)]);
+    assert_eq!(
+        summary(&out.stdout),
+        vec![("github-classic-pat".into(), "config/app.env".into(), 3)]
+    );
 }
 
 #[test]
@@ -94,24 +122,45 @@ fn first_commit_in_an_empty_repository() {
     repo.sealant().arg("staged").assert().code(0);
     repo.write("deep/nested/dir/.env", env_line(6));
     repo.git(&["add", "-A"]);
-    let out = repo.sealant().args(["staged", "--format", "jsonl"]).output().unwrap();
+    let out = repo
+        .sealant()
+        .args(["staged", "--format", "jsonl"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(summary(&out.stdout), vec![("github-classic-pat".into(), "deep/nested/dir/.env".into(), 1)]);
+    assert_eq!(
+        summary(&out.stdout),
+        vec![(
+            "github-classic-pat".into(),
+            "deep/nested/dir/.env".into(),
+            1
+        )]
+    );
 }
 
 #[test]
 fn inline_allow_passes_unless_disabled() {
     let repo = repo_with_history();
-    repo.write("t.env", format!("TOKEN={} # sealant:allow\n", secrets::github(7)));
+    repo.write(
+        "t.env",
+        format!("TOKEN={} # sealant:allow\n", secrets::github(7)),
+    );
     repo.git(&["add", "t.env"]);
     repo.sealant().arg("staged").assert().code(0);
-    repo.sealant().args(["staged", "--no-inline-allow"]).assert().code(1);
+    repo.sealant()
+        .args(["staged", "--no-inline-allow"])
+        .assert()
+        .code(1);
 }
 
 #[test]
 fn outside_a_repository_is_a_usage_error() {
     let dir = tempfile::TempDir::new().unwrap();
-    let out = sealant_in(dir.path()).env("GIT_CEILING_DIRECTORIES", dir.path()).arg("staged").output().unwrap();
+    let out = sealant_in(dir.path())
+        .env("GIT_CEILING_DIRECTORIES", dir.path())
+        .arg("staged")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("not a git repository"), "{stderr}");
@@ -128,7 +177,11 @@ fn install(repo: &TestRepo) {
 fn commit_refused(repo: &TestRepo, args: &[&str]) -> String {
     let before = repo.git(&["rev-parse", "HEAD"]);
     let out = repo.git_cmd(args).output().unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!out.status.success(), "commit should be refused: {text}");
     assert_eq!(repo.git(&["rev-parse", "HEAD"]), before, "HEAD moved");
     text
@@ -141,7 +194,10 @@ fn hook_blocks_plain_commit() {
     repo.write("b.env", env_line(8));
     repo.git(&["add", "b.env"]);
     let text = commit_refused(&repo, &["commit", "-q", "-m", "add b"]);
-    assert!(text.contains("b.env:1:14") && text.contains("sealant blocked this commit"), "{text}");
+    assert!(
+        text.contains("b.env:1:14") && text.contains("sealant blocked this commit"),
+        "{text}"
+    );
     repo.git(&["rm", "-q", "--cached", "b.env"]);
     repo.write("README.md", "# demo\nclean\n");
     repo.git(&["commit", "-q", "-am", "clean"]);
@@ -182,10 +238,16 @@ fn hook_judges_partial_staging_with_add_p() {
     repo.commit_all("base");
     install(&repo);
     // Two hunks far apart: a clean edit at the top, a secret at the bottom.
-    let edited = body.replacen("line1=ok", "line1=changed", 1).replacen("line20=ok\n", &format!("line20=ok\n{}", env_line(12)), 1);
+    let edited = body.replacen("line1=ok", "line1=changed", 1).replacen(
+        "line20=ok\n",
+        &format!("line20=ok\n{}", env_line(12)),
+        1,
+    );
     repo.write("app.env", &edited);
     let mut add = repo.git_cmd(&["add", "-p", "app.env"]);
-    add.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null());
+    add.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
     let mut child = add.spawn().unwrap();
     {
         use std::io::Write;
@@ -206,9 +268,16 @@ fn install_refuses_to_replace_a_hook_without_force() {
     let out = repo.sealant().arg("install").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
-    assert_eq!(std::fs::read_to_string(repo.path().join(".git/hooks/pre-commit")).unwrap(), "#!/bin/sh\necho mine\n");
+    assert_eq!(
+        std::fs::read_to_string(repo.path().join(".git/hooks/pre-commit")).unwrap(),
+        "#!/bin/sh\necho mine\n"
+    );
     repo.sealant().args(["install", "--force"]).assert().code(0);
-    assert!(std::fs::read_to_string(repo.path().join(".git/hooks/pre-commit")).unwrap().contains("staged"));
+    assert!(
+        std::fs::read_to_string(repo.path().join(".git/hooks/pre-commit"))
+            .unwrap()
+            .contains("staged")
+    );
 }
 
 #[test]
@@ -227,14 +296,32 @@ fn install_and_gate_work_in_a_linked_worktree() {
     let repo = repo_with_history();
     let wt = tempfile::TempDir::new().unwrap();
     let wt_path = wt.path().join("wt");
-    repo.git(&["worktree", "add", "-q", "-b", "feature", wt_path.to_str().unwrap()]);
+    repo.git(&[
+        "worktree",
+        "add",
+        "-q",
+        "-b",
+        "feature",
+        wt_path.to_str().unwrap(),
+    ]);
     sealant_in(&wt_path).arg("install").assert().code(0);
-    assert!(repo.path().join(".git/hooks/pre-commit").is_file(), "hook belongs in the common dir");
+    assert!(
+        repo.path().join(".git/hooks/pre-commit").is_file(),
+        "hook belongs in the common dir"
+    );
     std::fs::write(wt_path.join("d.env"), env_line(14)).unwrap();
     let mut add = repo.git_cmd(&["add", "d.env"]);
     assert!(add.current_dir(&wt_path).status().unwrap().success());
-    let out = repo.git_cmd(&["commit", "-q", "-m", "d"]).current_dir(&wt_path).output().unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let out = repo
+        .git_cmd(&["commit", "-q", "-m", "d"])
+        .current_dir(&wt_path)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!out.status.success(), "{text}");
     assert!(text.contains("d.env:1"), "{text}");
 }
@@ -242,10 +329,16 @@ fn install_and_gate_work_in_a_linked_worktree() {
 #[test]
 fn a_corrupt_index_is_a_clear_error() {
     let repo = repo_with_history();
-    repo.write(".git/index", b"DIRC\x00\x00\x00\x02garbage that is not an index");
+    repo.write(
+        ".git/index",
+        b"DIRC\x00\x00\x00\x02garbage that is not an index",
+    );
     let out = repo.sealant().arg("staged").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.starts_with("sealant: error: cannot read the index"), "{stderr}");
+    assert!(
+        stderr.starts_with("sealant: error: cannot read the index"),
+        "{stderr}"
+    );
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }

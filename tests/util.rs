@@ -71,14 +71,20 @@ pub struct TestRepo {
 impl TestRepo {
     /// `git init` on branch `main` in a fresh temp dir.
     pub fn new() -> Self {
-        let repo = TestRepo { dir: TempDir::new().expect("temp dir"), clock: Cell::new(0) };
+        let repo = TestRepo {
+            dir: TempDir::new().expect("temp dir"),
+            clock: Cell::new(0),
+        };
         repo.git(&["init", "-q", "-b", "main"]);
         repo
     }
 
     /// A bare repository.
     pub fn new_bare() -> Self {
-        let repo = TestRepo { dir: TempDir::new().expect("temp dir"), clock: Cell::new(0) };
+        let repo = TestRepo {
+            dir: TempDir::new().expect("temp dir"),
+            clock: Cell::new(0),
+        };
         repo.git(&["init", "-q", "--bare", "-b", "main"]);
         repo
     }

@@ -17,7 +17,10 @@ pub fn record(f: &Finding, ctx: &ReportContext) -> Value {
     m.insert("end_column".into(), json!(f.location.end.column));
     m.insert("secret".into(), json!(ctx.show(f)));
     m.insert("fingerprint".into(), json!(f.fingerprint));
-    m.insert("entropy".into(), json!((f.entropy * 1000.0).round() / 1000.0));
+    m.insert(
+        "entropy".into(),
+        json!((f.entropy * 1000.0).round() / 1000.0),
+    );
     if let Some(c) = &f.commit {
         m.insert("commit".into(), json!(c.commit));
         m.insert("author".into(), json!(c.author));
@@ -35,14 +38,22 @@ pub fn record(f: &Finding, ctx: &ReportContext) -> Value {
 }
 
 /// One JSON array, pretty-printed.
-pub fn write_array(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_array(
+    findings: &[Finding],
+    ctx: &ReportContext,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let all: Vec<Value> = findings.iter().map(|f| record(f, ctx)).collect();
     serde_json::to_writer_pretty(&mut *out, &all)?;
     writeln!(out)
 }
 
 /// One compact JSON object per line.
-pub fn write_lines(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_lines(
+    findings: &[Finding],
+    ctx: &ReportContext,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     for f in findings {
         serde_json::to_writer(&mut *out, &record(f, ctx))?;
         writeln!(out)?;

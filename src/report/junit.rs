@@ -25,17 +25,38 @@ fn escape(s: &str) -> String {
 pub fn write(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
     let cases = findings.len().max(1);
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(out, r#"<testsuites name="sealant" tests="{cases}" failures="{}">"#, findings.len())?;
-    writeln!(out, r#"  <testsuite name="sealant" tests="{cases}" failures="{}">"#, findings.len())?;
+    writeln!(
+        out,
+        r#"<testsuites name="sealant" tests="{cases}" failures="{}">"#,
+        findings.len()
+    )?;
+    writeln!(
+        out,
+        r#"  <testsuite name="sealant" tests="{cases}" failures="{}">"#,
+        findings.len()
+    )?;
     if findings.is_empty() {
-        writeln!(out, r#"    <testcase classname="sealant" name="no new secrets"/>"#)?;
+        writeln!(
+            out,
+            r#"    <testcase classname="sealant" name="no new secrets"/>"#
+        )?;
     }
     for f in findings {
-        let loc = format!("{}:{}:{}", f.path, f.location.start.line, f.location.start.column);
-        let what = if f.description.is_empty() { &f.rule } else { &f.description };
+        let loc = format!(
+            "{}:{}:{}",
+            f.path, f.location.start.line, f.location.start.column
+        );
+        let what = if f.description.is_empty() {
+            &f.rule
+        } else {
+            &f.description
+        };
         let mut detail = format!("{loc} {} {}", f.rule, ctx.show(f));
         if let Some(c) = &f.commit {
-            detail.push_str(&format!("\nintroduced in {} by {} <{}> on {}", c.commit, c.author, c.email, c.date));
+            detail.push_str(&format!(
+                "\nintroduced in {} by {} <{}> on {}",
+                c.commit, c.author, c.email, c.date
+            ));
         }
         writeln!(
             out,
@@ -45,7 +66,13 @@ pub fn write(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> 
             escape(&f.path),
             f.location.start.line
         )?;
-        writeln!(out, r#"      <failure message="{}" type="{}">{}</failure>"#, escape(what), escape(&f.rule), escape(&detail))?;
+        writeln!(
+            out,
+            r#"      <failure message="{}" type="{}">{}</failure>"#,
+            escape(what),
+            escape(&f.rule),
+            escape(&detail)
+        )?;
         writeln!(out, "    </testcase>")?;
     }
     writeln!(out, "  </testsuite>")?;

@@ -77,7 +77,12 @@ impl ReportContext {
 }
 
 /// Writes `findings` in `format`.
-pub fn write(format: Format, findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    format: Format,
+    findings: &[Finding],
+    ctx: &ReportContext,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Text => text::write(findings, ctx, out),
         Format::Json => json::write_array(findings, ctx, out),

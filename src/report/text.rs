@@ -12,20 +12,36 @@ fn paint(ctx: &ReportContext, code: &str, s: &str) -> String {
 }
 
 fn line(f: &Finding, ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
-    let loc = format!("{}:{}:{}", f.path, f.location.start.line, f.location.start.column);
+    let loc = format!(
+        "{}:{}:{}",
+        f.path, f.location.start.line, f.location.start.column
+    );
     writeln!(
         out,
         "{}  {}  {}  ({})",
         paint(ctx, "1", &loc),
         paint(ctx, "31", &f.rule),
         paint(ctx, "33", &ctx.show(f)),
-        if f.description.is_empty() { &f.rule } else { &f.description }
+        if f.description.is_empty() {
+            &f.rule
+        } else {
+            &f.description
+        }
     )?;
     if let Some(c) = &f.commit {
         let short = &c.commit[..c.commit.len().min(12)];
-        writeln!(out, "    introduced in {short} by {} <{}> on {}: {}", c.author, c.email, c.date, c.summary)?;
+        writeln!(
+            out,
+            "    introduced in {short} by {} <{}> on {}: {}",
+            c.author, c.email, c.date, c.summary
+        )?;
         for o in f.occurrences.iter().take(5) {
-            writeln!(out, "    also in {} at {}", &o.commit[..o.commit.len().min(12)], o.path)?;
+            writeln!(
+                out,
+                "    also in {} at {}",
+                &o.commit[..o.commit.len().min(12)],
+                o.path
+            )?;
         }
         if f.occurrences.len() > 5 {
             writeln!(out, "    … and {} more places", f.occurrences.len() - 5)?;
@@ -37,10 +53,27 @@ fn line(f: &Finding, ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()>
 /// Writes the findings and, if there are any, how to resolve them.
 pub fn write(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
     if ctx.mode == Mode::History && findings.iter().any(|f| f.presence.is_some()) {
-        let at_head: Vec<&Finding> = findings.iter().filter(|f| f.presence == Some(Presence::AtHead)).collect();
-        let gone: Vec<&Finding> = findings.iter().filter(|f| f.presence != Some(Presence::AtHead)).collect();
+        let at_head: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.presence == Some(Presence::AtHead))
+            .collect();
+        let gone: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.presence != Some(Presence::AtHead))
+            .collect();
         if !at_head.is_empty() {
-            writeln!(out, "{}", paint(ctx, "1", &format!("Still present at HEAD ({}): remove and rotate", at_head.len())))?;
+            writeln!(
+                out,
+                "{}",
+                paint(
+                    ctx,
+                    "1",
+                    &format!(
+                        "Still present at HEAD ({}): remove and rotate",
+                        at_head.len()
+                    )
+                )
+            )?;
             for f in at_head {
                 line(f, ctx, out)?;
             }
@@ -66,16 +99,32 @@ pub fn write(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> 
     writeln!(out)?;
     match ctx.mode {
         Mode::Staged => {
-            writeln!(out, "sealant blocked this commit: {} new secret(s) staged. Ways out:", findings.len())?;
+            writeln!(
+                out,
+                "sealant blocked this commit: {} new secret(s) staged. Ways out:",
+                findings.len()
+            )?;
             writeln!(out, "  1. Remove the secret: keep it in an environment variable or a secret manager, `git add` the fix.")?;
-            writeln!(out, "  2. A false positive? Add `sealant:allow` in a comment on the same line.")?;
+            writeln!(
+                out,
+                "  2. A false positive? Add `sealant:allow` in a comment on the same line."
+            )?;
             writeln!(out, "  3. Accept it (e.g. already rotated): `sealant baseline update`, then commit .sealant-baseline.json.")?;
         }
         Mode::Files | Mode::History => {
             writeln!(out, "{} secret(s) found. To resolve each:", findings.len())?;
-            writeln!(out, "  - remove it (use an environment variable or a secret manager) and rotate it;")?;
-            writeln!(out, "  - or mark a false positive with a `sealant:allow` comment on its line;")?;
-            writeln!(out, "  - or accept it in the baseline: `sealant baseline update`.")?;
+            writeln!(
+                out,
+                "  - remove it (use an environment variable or a secret manager) and rotate it;"
+            )?;
+            writeln!(
+                out,
+                "  - or mark a false positive with a `sealant:allow` comment on its line;"
+            )?;
+            writeln!(
+                out,
+                "  - or accept it in the baseline: `sealant baseline update`."
+            )?;
         }
     }
     Ok(())

@@ -12,7 +12,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("slack.toml", include_str!("../../rules/slack.toml")),
     ("payments.toml", include_str!("../../rules/payments.toml")),
     ("ai.toml", include_str!("../../rules/ai.toml")),
-    ("monitoring.toml", include_str!("../../rules/monitoring.toml")),
+    (
+        "monitoring.toml",
+        include_str!("../../rules/monitoring.toml"),
+    ),
     ("packages.toml", include_str!("../../rules/packages.toml")),
     ("messaging.toml", include_str!("../../rules/messaging.toml")),
     ("vault.toml", include_str!("../../rules/vault.toml")),

@@ -19,7 +19,10 @@ pub fn check_examples(rules: &[Rule]) -> Vec<ExampleFailure> {
     let mut failures = Vec::new();
     for rule in rules {
         if let Err(e) = rule.compiled() {
-            failures.push(ExampleFailure { rule: rule.id.clone(), problem: e.to_string() });
+            failures.push(ExampleFailure {
+                rule: rule.id.clone(),
+                problem: e.to_string(),
+            });
             continue;
         }
         let mut solo = rule.clone();
@@ -27,16 +30,25 @@ pub fn check_examples(rules: &[Rule]) -> Vec<ExampleFailure> {
         let set = match RuleSet::new(vec![solo], Allowlist::default(), InlineAllow::Honour) {
             Ok(s) => s,
             Err(e) => {
-                failures.push(ExampleFailure { rule: rule.id.clone(), problem: e.to_string() });
+                failures.push(ExampleFailure {
+                    rule: rule.id.clone(),
+                    problem: e.to_string(),
+                });
                 continue;
             }
         };
         let mut scratch = Scratch::default();
         if rule.examples.is_empty() {
-            failures.push(ExampleFailure { rule: rule.id.clone(), problem: "has no examples".into() });
+            failures.push(ExampleFailure {
+                rule: rule.id.clone(),
+                problem: "has no examples".into(),
+            });
         }
         if rule.negative_examples.is_empty() {
-            failures.push(ExampleFailure { rule: rule.id.clone(), problem: "has no negative_examples".into() });
+            failures.push(ExampleFailure {
+                rule: rule.id.clone(),
+                problem: "has no negative_examples".into(),
+            });
         }
         for (i, ex) in rule.examples.iter().enumerate() {
             if set.find(ex.as_bytes(), "example", &mut scratch).is_empty() {

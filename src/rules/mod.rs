@@ -118,14 +118,20 @@ fn compile(pattern: &str) -> Result<CompiledRegex, String> {
         None if regex.captures_len() > 1 => SecretGroup::First,
         None => SecretGroup::Whole,
     };
-    Ok(CompiledRegex { regex, secret_group })
+    Ok(CompiledRegex {
+        regex,
+        secret_group,
+    })
 }
 
 impl Rule {
     /// The compiled regex (compiled on first call). `Err` only for regexes that parse but exceed
     /// the size limit; `sealant rules check` reports those.
     pub fn compiled(&self) -> Result<&CompiledRegex, &str> {
-        self.compiled.get_or_init(|| compile(&self.pattern)).as_ref().map_err(String::as_str)
+        self.compiled
+            .get_or_init(|| compile(&self.pattern))
+            .as_ref()
+            .map_err(String::as_str)
     }
 
     /// Validates a spec: checks the regex syntax, compiles globs and allowlists, checks the id.
@@ -151,10 +157,10 @@ impl Rule {
         // Built-in rules skip even that: the test suite compiles every one of them.
         if syntax == Syntax::Check {
             regex_syntax::ParserBuilder::new()
-            .multi_line(true)
-            .build()
-            .parse(&spec.regex)
-            .map_err(|e| invalid(format!("invalid regex: {}", one_line(&e.to_string()))))?;
+                .multi_line(true)
+                .build()
+                .parse(&spec.regex)
+                .map_err(|e| invalid(format!("invalid regex: {}", one_line(&e.to_string()))))?;
         }
         let keywords: Vec<String> = spec
             .keywords

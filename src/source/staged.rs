@@ -46,8 +46,9 @@ pub fn changes(repo: &gix::Repository) -> Result<(StagedChanges, gix::index::Fil
     let path = repo.index_path();
     // Like git outside `fsck`, the trailing checksum is not verified: hashing a 9 MB index of
     // 100k entries would double the hook's latency. Entries are still fully decoded and checked.
-    let index = gix::index::File::at_or_default(path.clone(), repo.object_hash(), true, Default::default())
-        .map_err(|e| GitError::read(format!("cannot read the index {}", path.display()), e))?;
+    let index =
+        gix::index::File::at_or_default(path.clone(), repo.object_hash(), true, Default::default())
+            .map_err(|e| GitError::read(format!("cannot read the index {}", path.display()), e))?;
     let head_tree = match repo.head() {
         Ok(head) if head.is_unborn() => None,
         Ok(mut head) => Some(
@@ -58,8 +59,16 @@ pub fn changes(repo: &gix::Repository) -> Result<(StagedChanges, gix::index::Fil
         Err(e) => return Err(GitError::read("cannot read HEAD", e)),
     };
     let mut out = StagedChanges::default();
-    let entries: Vec<&IndexEntry> = index.entries().iter().filter(|e| e.stage() == Stage::Unconflicted).collect();
-    let mut walker = Walker { repo, index: &index, out: &mut out };
+    let entries: Vec<&IndexEntry> = index
+        .entries()
+        .iter()
+        .filter(|e| e.stage() == Stage::Unconflicted)
+        .collect();
+    let mut walker = Walker {
+        repo,
+        index: &index,
+        out: &mut out,
+    };
     walker.dir(head_tree, index.tree(), b"", &entries)?;
     Ok((out, index))
 }
@@ -79,12 +88,22 @@ struct HeadEntry {
 
 impl Walker<'_> {
     fn read_tree(&self, id: ObjectId) -> Result<Vec<HeadEntry>, GitError> {
-        let tree = self.repo.find_tree(id).map_err(|e| GitError::read(format!("cannot read tree {id}"), e))?;
-        let decoded = tree.decode().map_err(|e| GitError::read(format!("corrupt tree {id}"), e))?;
+        let tree = self
+            .repo
+            .find_tree(id)
+            .map_err(|e| GitError::read(format!("cannot read tree {id}"), e))?;
+        let decoded = tree
+            .decode()
+            .map_err(|e| GitError::read(format!("corrupt tree {id}"), e))?;
         Ok(decoded
             .entries
             .iter()
-            .map(|e| HeadEntry { name: e.filename.to_vec(), mode: e.mode, id: e.oid.to_owned(), seen: false })
+            .map(|e| HeadEntry {
+                name: e.filename.to_vec(),
+                mode: e.mode,
+                id: e.oid.to_owned(),
+                seen: false,
+            })
             .collect())
     }
 
@@ -121,11 +140,15 @@ impl Walker<'_> {
                         break;
                     }
                 }
-                let sub_head = head_entries.iter_mut().find(|h| h.name == name).and_then(|h| {
-                    h.seen = true;
-                    h.mode.is_tree().then_some(h.id)
-                });
-                let sub_cache = cache.and_then(|c| c.children.iter().find(|t| t.name.as_slice() == name));
+                let sub_head = head_entries
+                    .iter_mut()
+                    .find(|h| h.name == name)
+                    .and_then(|h| {
+                        h.seen = true;
+                        h.mode.is_tree().then_some(h.id)
+                    });
+                let sub_cache =
+                    cache.and_then(|c| c.children.iter().find(|t| t.name.as_slice() == name));
                 let mut sub_prefix = prefix.to_vec();
                 sub_prefix.extend_from_slice(name);
                 sub_prefix.push(b'/');
@@ -134,12 +157,18 @@ impl Walker<'_> {
                 continue;
             }
             let entry = entries[i];
-            let head_blob = head_entries.iter_mut().find(|h| h.name == rel).and_then(|h| {
-                h.seen = true;
-                h.mode.is_blob().then_some(h.id)
-            });
+            let head_blob = head_entries
+                .iter_mut()
+                .find(|h| h.name == rel)
+                .and_then(|h| {
+                    h.seen = true;
+                    h.mode.is_blob().then_some(h.id)
+                });
             i += 1;
-            if entry.flags.contains(gix::index::entry::Flags::INTENT_TO_ADD) {
+            if entry
+                .flags
+                .contains(gix::index::entry::Flags::INTENT_TO_ADD)
+            {
                 continue;
             }
             if entry.mode == Mode::COMMIT {
@@ -157,13 +186,19 @@ impl Walker<'_> {
             if head_blob == Some(entry.id) {
                 continue;
             }
-            self.out.files.push(StagedFile { path: path.to_str_lossy().into_owned(), blob: entry.id, head_blob });
+            self.out.files.push(StagedFile {
+                path: path.to_str_lossy().into_owned(),
+                blob: entry.id,
+                head_blob,
+            });
         }
         for h in head_entries.into_iter().filter(|h| !h.seen) {
             let mut path = prefix.to_vec();
             path.extend_from_slice(&h.name);
             if h.mode.is_blob() {
-                self.out.deleted.push((path.to_str_lossy().into_owned(), h.id));
+                self.out
+                    .deleted
+                    .push((path.to_str_lossy().into_owned(), h.id));
             } else if h.mode.is_tree() {
                 path.push(b'/');
                 self.deleted_tree(h.id, &path)?;
@@ -177,7 +212,9 @@ impl Walker<'_> {
             let mut path = prefix.to_vec();
             path.extend_from_slice(&h.name);
             if h.mode.is_blob() {
-                self.out.deleted.push((path.to_str_lossy().into_owned(), h.id));
+                self.out
+                    .deleted
+                    .push((path.to_str_lossy().into_owned(), h.id));
             } else if h.mode.is_tree() {
                 path.push(b'/');
                 self.deleted_tree(h.id, &path)?;

@@ -102,15 +102,28 @@ fn classify(entry: &ignore::DirEntry, base: &Path, max: u64) -> Option<Entry> {
         return None;
     }
     if ft.is_symlink() {
-        return Some(Entry::Skipped { display, reason: SkipReason::Symlink });
+        return Some(Entry::Skipped {
+            display,
+            reason: SkipReason::Symlink,
+        });
     }
     if !ft.is_file() {
         return None; // sockets, fifos, devices
     }
     match entry.metadata() {
-        Ok(m) if m.len() > max => Some(Entry::Skipped { display, reason: SkipReason::TooLarge }),
-        Ok(m) => Some(Entry::File { path: entry.path().to_path_buf(), display, len: m.len() }),
-        Err(e) => Some(Entry::Error { display, message: strip_path(&e.to_string()) }),
+        Ok(m) if m.len() > max => Some(Entry::Skipped {
+            display,
+            reason: SkipReason::TooLarge,
+        }),
+        Ok(m) => Some(Entry::File {
+            path: entry.path().to_path_buf(),
+            display,
+            len: m.len(),
+        }),
+        Err(e) => Some(Entry::Error {
+            display,
+            message: strip_path(&e.to_string()),
+        }),
     }
 }
 
