@@ -10,7 +10,7 @@ use crate::finding::Finding;
 use crate::matcher::{InlineAllow, RuleSet};
 use crate::report::{self, Color, Format, Mode, ReportContext, SecretDisplay};
 use crate::scan::{self, Outcome};
-use crate::source::worktree::WalkOptions;
+use crate::source::worktree::{IgnoreFiles, WalkOptions};
 use anyhow::{anyhow, bail, Context, Result};
 use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
@@ -366,6 +366,11 @@ fn run_scan(args: ScanArgs) -> Result<ExitStatus> {
         base: root.clone(),
         max_file_size: plan.settings.max_file_size,
         follow_symlinks: args.follow_symlinks,
+        ignore_files: if args.no_ignore {
+            IgnoreFiles::Disregard
+        } else {
+            IgnoreFiles::Respect
+        },
         threads: args.common.threads.unwrap_or(0),
     };
     let outcome = scan::scan_worktree(&plan.rules, &opts);

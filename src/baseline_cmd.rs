@@ -75,6 +75,7 @@ fn scan_all(
         base: t.root.clone(),
         max_file_size: plan.settings.max_file_size,
         follow_symlinks: false,
+        ignore_files: crate::source::worktree::IgnoreFiles::Respect,
         threads: 0,
     };
     let outcome = scan::scan_worktree(&plan.rules, &opts);

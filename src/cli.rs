@@ -85,6 +85,9 @@ pub struct ScanArgs {
     /// Follow symbolic links (loops are detected).
     #[arg(long, short = 'L')]
     pub follow_symlinks: bool,
+    /// Scan files that .gitignore/.ignore exclude too (e.g. an unpacked archive or a build dir).
+    #[arg(long)]
+    pub no_ignore: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }

@@ -34,6 +34,15 @@ pub enum Entry {
     },
 }
 
+/// Whether ignore files apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IgnoreFiles {
+    /// Skip what `.gitignore`/`.ignore` exclude (default; also outside a git repository).
+    Respect,
+    /// Scan everything (except `.git/`).
+    Disregard,
+}
+
 /// How to walk.
 #[derive(Debug, Clone)]
 pub struct WalkOptions {
@@ -45,6 +54,8 @@ pub struct WalkOptions {
     pub max_file_size: u64,
     /// Follow symbolic links.
     pub follow_symlinks: bool,
+    /// Respect `.gitignore`, `.ignore` and `.git/info/exclude`.
+    pub ignore_files: IgnoreFiles,
     /// Worker threads (0 = all cores).
     pub threads: usize,
 }
@@ -62,13 +73,14 @@ where
     for r in roots {
         builder.add(r);
     }
+    let respect = opts.ignore_files == IgnoreFiles::Respect;
     builder
         .hidden(false)
-        .parents(true)
-        .ignore(true)
-        .git_ignore(true)
+        .parents(respect)
+        .ignore(respect)
+        .git_ignore(respect)
         .git_global(false)
-        .git_exclude(true)
+        .git_exclude(respect)
         .require_git(false)
         .follow_links(opts.follow_symlinks)
         .threads(opts.threads)
