@@ -211,24 +211,26 @@ enum Syntax {
     Trusted,
 }
 
-/// Parses the built-in rules, whose regexes the test suite has already compiled.
-pub(crate) fn parse_builtin_rules(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
-    parse_with(text, origin, Syntax::Trusted)
+/// Validates the built-in rules, whose regexes the test suite has already compiled.
+pub(crate) fn parse_builtin_file(
+    file: spec::RulesFile,
+    origin: &str,
+) -> Result<Vec<Rule>, RuleError> {
+    file.rule
+        .into_iter()
+        .map(|spec| Rule::build(spec, origin, Syntax::Trusted))
+        .collect()
 }
 
 /// Parses a rules file and validates every rule in it.
 pub fn parse_rules(text: &str, origin: &str) -> Result<Vec<Rule>, RuleError> {
-    parse_with(text, origin, Syntax::Check)
-}
-
-fn parse_with(text: &str, origin: &str, syntax: Syntax) -> Result<Vec<Rule>, RuleError> {
     let file: spec::RulesFile = toml::from_str(text).map_err(|e| RuleError::Parse {
         origin: origin.to_string(),
         message: one_line(e.message()),
     })?;
     file.rule
         .into_iter()
-        .map(|spec| Rule::build(spec, origin, syntax))
+        .map(|spec| Rule::build(spec, origin, Syntax::Check))
         .collect()
 }
 
