@@ -16,6 +16,7 @@
 #                      never inside the repository
 #   THREADS            threads given to every tool (default 2)
 #   RUNS               timed hyperfine runs per command, after one warm-up run (default 3)
+#   STAGED_RUNS        the same for the (fast) staged section (default 20)
 #   TREE_SRC           tree copied for `tree` (default ~/.cargo/registry/src)
 #   STAGED_FILES       tracked files in the staged-scan repository (default 100000)
 #   HISTORY_COMMITS    commits on main in the history repository (default 10000; a side branch
@@ -34,6 +35,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=${SEALANT_BENCH_DIR:-/tmp/sealant-bench}
 THREADS=${THREADS:-2}
 RUNS=${RUNS:-3}
+STAGED_RUNS=${STAGED_RUNS:-20}
 TREE_SRC=${TREE_SRC:-$HOME/.cargo/registry/src}
 STAGED_FILES=${STAGED_FILES:-100000}
 HISTORY_COMMITS=${HISTORY_COMMITS:-10000}
@@ -236,18 +238,29 @@ bench_tree() {
     # The files both sealant and rg walk: hidden files included, .gitignore honoured, no .git/.
     local bytes files
     (cd "$tree" && "${RG:-rg}" --files --hidden --no-require-git -0 . 2>/dev/null) >"$WORK/tree-files" || true
-    read -r files bytes < <(cd "$tree" && python3 -c '
+    # Throughput counts text bytes: files with a NUL in their first 8 KiB are binary, and every
+    # tool here gives up on those after a peek (git's and ripgrep's heuristic).
+    local walked text_files
+    read -r files walked text_files bytes < <(cd "$tree" && python3 -c '
 import os, sys
 paths = [p for p in open(sys.argv[1], "rb").read().split(b"\0") if p]
-print(len(paths), sum(os.lstat(p).st_size for p in paths))' "$WORK/tree-files")
-    say "tree: $tree: $files files, $((bytes / 1000000)) MB walked ($(du -sm "$tree" | cut -f1) MiB on disk)"
+walked = text = text_bytes = 0
+for p in paths:
+    size = os.lstat(p).st_size
+    walked += size
+    with open(p, "rb") as f:
+        if b"\0" not in f.read(8192):
+            text += 1
+            text_bytes += size
+print(len(paths), walked, text, text_bytes)' "$WORK/tree-files")
+    say "tree: $tree: $files files, $((walked / 1000000)) MB walked; $text_files text files, $((bytes / 1000000)) MB of text ($(du -sm "$tree" | cut -f1) MiB on disk)"
 
     local cmds=(-n sealant "$SEALANT scan -j $THREADS --no-baseline -q --format jsonl $tree")
     [ -n "$RG" ] && cmds+=(-n rg "$RG -j $THREADS -c -i -F -f $WORK/keywords.txt --hidden --no-require-git $tree")
     [ -n "$KINGFISHER" ] && cmds+=(-n kingfisher "$KINGFISHER scan $tree -j $THREADS --no-validate --no-update-check -q --format jsonl")
     [ -n "$BETTERLEAKS" ] && cmds+=(-n betterleaks "env GOMAXPROCS=$THREADS $BETTERLEAKS fs $tree --no-banner --log-level error --jsonl")
     measure tree "${cmds[@]}"
-    say "tree throughput ($files files, $bytes bytes, $THREADS threads)"
+    say "tree throughput ($text_files text files, $bytes bytes of text, $THREADS threads)"
     summarize tree "$bytes" tree sealant
 
     say "tree: what each tool reported (one more run each)"
@@ -326,7 +339,7 @@ EOF
     [ -n "$ripsecrets" ] && cmds+=(-n "ripsecrets" "cd $repo && $ripsecrets --strict-ignore \$(git diff --cached --name-only)")
     [ -n "$KINGFISHER" ] && cmds+=(-n "kingfisher --staged" "cd $repo && $KINGFISHER scan . --staged --no-validate --no-update-check -q -j $THREADS")
     [ -n "$BETTERLEAKS" ] && cmds+=(-n "betterleaks git --staged" "cd $repo && env GOMAXPROCS=$THREADS $BETTERLEAKS git . --staged --no-banner --log-level error")
-    measure staged "${cmds[@]}"
+    RUNS=$STAGED_RUNS measure staged "${cmds[@]}"
     say "staged latency (clean 5-file change in a $(git -C "$repo" ls-files | wc -l)-file repository)"
     summarize staged 0 - "sealant staged"
 
