@@ -1,7 +1,8 @@
 //! Criterion benchmarks of [`RuleSet::find`], the matcher's hot path, on corpora generated at bench
 //! time from a fixed seed (nothing is downloaded, nothing is read from disk). Every matcher
 //! measurement has a yardstick in the same run: `keywords-only` is the Aho-Corasick keyword pass
-//! alone, built as the matcher builds its prefilter, so `find` can be no faster than it.
+//! alone, built as the matcher builds its prefilter, so `find` can be no faster than it;
+//! `keywords-only-dfa` is the same keyword set compiled to a DFA, to show the prefilter's headroom.
 //!
 //! - `corpus/source`: ~4 MiB of Rust/Python/JS/Go-like code in files of 2–64 KiB, with the sparse
 //!   keyword hits real code has (`github` in URLs, `task`/`disk` matching `sk`, `both` matching
@@ -17,7 +18,7 @@
 //!
 //! Run with `cargo bench --bench matcher`; see `benches/README.md`.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use criterion::measurement::WallTime;
 use criterion::{
     criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, Throughput,
@@ -474,6 +475,11 @@ struct Keywords(AhoCorasick);
 
 impl Keywords {
     fn new(rules: &RuleSet) -> Self {
+        Keywords::with_kind(rules, None)
+    }
+
+    /// The same automaton forced to `kind` (`None`: the crate's choice, as the matcher builds it).
+    fn with_kind(rules: &RuleSet, kind: Option<AhoCorasickKind>) -> Self {
         let mut keywords: Vec<&str> = rules
             .rules()
             .iter()
@@ -484,6 +490,7 @@ impl Keywords {
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
+            .kind(kind)
             .build(&keywords)
             .expect("keywords compile");
         Keywords(ac)
@@ -516,7 +523,7 @@ fn describe(rules: &RuleSet, corpus: &Corpus) {
 }
 
 /// Benchmarks `find` over `corpus` as `group/name/matcher`, and the keyword pass alone as
-/// `group/name/keywords-only`.
+/// `group/name/keywords-only` (and `keywords-only-dfa`, the same keywords in a DFA).
 fn matcher_and_yardstick(
     group: &mut BenchmarkGroup<'_, WallTime>,
     rules: &RuleSet,
@@ -532,6 +539,11 @@ fn matcher_and_yardstick(
     let keywords = Keywords::new(rules);
     group.bench_function(BenchmarkId::new(name, "keywords-only"), |b| {
         b.iter(|| keywords.count(corpus))
+    });
+    // With ~270 keywords the crate picks a contiguous NFA; a DFA shows the prefilter's headroom.
+    let dfa = Keywords::with_kind(rules, Some(AhoCorasickKind::DFA));
+    group.bench_function(BenchmarkId::new(name, "keywords-only-dfa"), |b| {
+        b.iter(|| dfa.count(corpus))
     });
 }
 
