@@ -180,6 +180,8 @@ for r in rows:
         line += f" {commits / r['mean']:.0f} |"
     line += f" {r['mean'] / ref_mean:.2f} |" if ref_mean else " - |"
     print(line)
+if ref_mean and "rg" in by:
+    print(f"\n{ref} ÷ rg time: {ref_mean / by['rg']['mean']:.2f} (rg: keyword search only)")
 EOF
 }
 
