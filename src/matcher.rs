@@ -341,12 +341,23 @@ fn region(content: &[u8], start: usize, end: usize, multiline: bool) -> (usize, 
     (a, b.max(end))
 }
 
-/// Converts increasing byte offsets into line/column positions in one forward pass.
+/// Converts increasing byte offsets into line/column positions in one forward pass: each byte
+/// of the content is looked at a bounded number of times, however long its lines (columns are
+/// counted incrementally, not from the start of the line for every finding).
+#[derive(Clone)]
 struct LineCounter<'a> {
     content: &'a [u8],
+    /// Offset the counters describe.
     pos: usize,
+    /// 1-based line of `pos`.
     line: usize,
-    line_start: usize,
+    /// 0-based character column of `pos`.
+    col: usize,
+}
+
+/// Characters in `bytes` (UTF-8 lead bytes; invalid bytes count as one each).
+fn chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 impl<'a> LineCounter<'a> {
@@ -355,7 +366,7 @@ impl<'a> LineCounter<'a> {
             content,
             pos: 0,
             line: 1,
-            line_start: 0,
+            col: 0,
         }
     }
 
@@ -363,19 +374,15 @@ impl<'a> LineCounter<'a> {
         if offset < self.pos {
             *self = LineCounter::new(self.content);
         }
-        for i in memchr::memchr_iter(b'\n', &self.content[self.pos..offset]) {
-            self.line += 1;
-            self.line_start = self.pos + i + 1;
+        let span = &self.content[self.pos..offset];
+        match memchr::memrchr(b'\n', span) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', span).count();
+                self.col = chars(&span[last + 1..]);
+            }
+            None => self.col += chars(span),
         }
         self.pos = offset;
-    }
-
-    fn column(&self, offset: usize) -> usize {
-        self.content[self.line_start..offset]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count()
-            + 1
     }
 
     /// Position of the character at `offset`.
@@ -383,22 +390,17 @@ impl<'a> LineCounter<'a> {
         self.advance(offset);
         Position {
             line: self.line,
-            column: self.column(offset),
+            column: self.col + 1,
         }
     }
 
     /// Position just past the character ending at `offset` (does not move the cursor).
-    fn position_after(&mut self, offset: usize) -> Position {
-        let mut probe = LineCounter {
-            content: self.content,
-            pos: self.pos,
-            line: self.line,
-            line_start: self.line_start,
-        };
+    fn position_after(&self, offset: usize) -> Position {
+        let mut probe = self.clone();
         probe.advance(offset);
         Position {
             line: probe.line,
-            column: probe.column(offset),
+            column: probe.col + 1,
         }
     }
 }
@@ -461,6 +463,29 @@ entropy = 3.0
         let f = rs.find(text.as_bytes(), "min.js", &mut Scratch::default());
         assert_eq!(f.len(), 2000);
         assert!(f.iter().all(|f| f.location.start.line == 1));
+        // Columns are exact although counted incrementally.
+        for (i, f) in f.iter().enumerate().step_by(397) {
+            let expected = text[..f.location.offset].chars().count() + 1;
+            assert_eq!(f.location.start.column, expected, "finding {i}");
+        }
+    }
+
+    #[test]
+    fn columns_count_characters_across_lines() {
+        let rs = set(TOKEN_RULE);
+        let text = "é\nxé tok_R8x2Kq9LmZ4vT7wN3pB6 ééé tok_R8x2Kq9LmZ4vT7wN3pB7\n\ntok_R8x2Kq9LmZ4vT7wN3pB8";
+        let f = rs.find(text.as_bytes(), "x", &mut Scratch::default());
+        let pos: Vec<(usize, usize, usize)> = f
+            .iter()
+            .map(|f| {
+                (
+                    f.location.start.line,
+                    f.location.start.column,
+                    f.location.end.column,
+                )
+            })
+            .collect();
+        assert_eq!(pos, vec![(2, 4, 28), (2, 33, 57), (4, 1, 25)]);
     }
 
     #[test]
