@@ -10,7 +10,7 @@ use crate::allow::{has_inline_marker, Allowlist};
 use crate::finding::{Finding, Fingerprint, Location, Position, Secret};
 use crate::placeholder::is_placeholder;
 use crate::rules::{PlaceholderPolicy, Rule, SecretGroup};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use std::sync::Arc;
 
 /// How far around a keyword hit a single-line rule looks on very long lines.
@@ -95,9 +95,12 @@ impl RuleSet {
             None
         } else {
             Some(
+                // A DFA: with hundreds of keywords the default (an NFA) makes the keyword pass
+                // about 3x slower, and it is most of the cost on ordinary code (benches/RESULTS.md).
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&patterns)?,
             )
         };
