@@ -78,6 +78,8 @@ pub fn build_globs(globs: &[String]) -> Result<GlobSet, AllowError> {
 pub struct Allowlist {
     patterns: Vec<String>,
     regexes: std::sync::Arc<std::sync::OnceLock<Vec<Regex>>>,
+    match_patterns: Vec<String>,
+    match_regexes: std::sync::Arc<std::sync::OnceLock<Vec<Regex>>>,
     stopwords: Vec<String>,
     paths: Option<GlobSet>,
 }
@@ -85,7 +87,7 @@ pub struct Allowlist {
 impl Allowlist {
     /// Compiles an allowlist spec.
     pub fn from_spec(spec: &AllowlistSpec) -> Result<Self, AllowError> {
-        for r in &spec.regexes {
+        for r in spec.regexes.iter().chain(&spec.matches) {
             regex_syntax::parse(r).map_err(|e| AllowError::Regex {
                 regex: r.clone(),
                 message: crate::rules::one_line(&e.to_string()),
@@ -99,6 +101,8 @@ impl Allowlist {
         Ok(Allowlist {
             patterns: spec.regexes.clone(),
             regexes: Default::default(),
+            match_patterns: spec.matches.clone(),
+            match_regexes: Default::default(),
             stopwords: spec.stopwords.iter().map(|s| s.to_lowercase()).collect(),
             paths,
         })
@@ -107,6 +111,20 @@ impl Allowlist {
     /// Whether every finding in `path` is allowed.
     pub fn allows_path(&self, path: &str) -> bool {
         self.paths.as_ref().is_some_and(|p| p.is_match(path))
+    }
+
+    /// Whether the whole regex match (secret plus context) is allowed.
+    pub fn allows_match(&self, whole: &str) -> bool {
+        if self.match_patterns.is_empty() {
+            return false;
+        }
+        let regexes = self.match_regexes.get_or_init(|| {
+            self.match_patterns
+                .iter()
+                .filter_map(|p| Regex::new(p).ok())
+                .collect()
+        });
+        regexes.iter().any(|r| r.is_match(whole))
     }
 
     /// Whether this secret value is allowed.

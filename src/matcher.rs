@@ -270,10 +270,12 @@ impl RuleSet {
             let (start, end) = (a + m.start(), a + m.end());
             let value = String::from_utf8_lossy(m.as_bytes()).into_owned();
             let entropy = f64::from(entropy::shannon_entropy(value.as_bytes()));
+            let whole = caps.get(0).map(|w| w.as_bytes()).unwrap_or_default();
             let rejected = rule.entropy.is_some_and(|min| entropy < min)
                 || self
                     .reject(rule, &value, content, start, end, path)
-                    .is_some();
+                    .is_some()
+                || rule.allowlist.allows_match(&String::from_utf8_lossy(whole));
             if rejected && rule.placeholder == PlaceholderPolicy::Generic {
                 continue;
             }

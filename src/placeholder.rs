@@ -117,6 +117,12 @@ fn standard(value: &str) -> bool {
     if trimmed.is_empty() || WHOLE_VALUES.contains(&trimmed) {
         return true;
     }
+    // The proverbial `hunter2` and its documentation variants.
+    if let Some(digits) = trimmed.strip_prefix("hunter") {
+        if digits.chars().all(|c| c.is_ascii_digit()) {
+            return true;
+        }
+    }
     if MARKERS.iter().any(|m| trimmed.contains(m)) || WORDS.iter().any(|w| has_word(trimmed, w)) {
         return true;
     }
@@ -233,6 +239,7 @@ mod tests {
             "1234567890abcdef",
             "abcdefghijklmnop",
             "password",
+            "hunter42",
         ] {
             assert!(is_placeholder(v, Standard), "{v} should be a placeholder");
         }

@@ -58,6 +58,9 @@ pub struct AllowlistSpec {
     /// Case-insensitive substrings of the secret.
     #[serde(default)]
     pub stopwords: Vec<String>,
+    /// Regexes on the whole regex match (the secret plus its context, e.g. a URL's host).
+    #[serde(default)]
+    pub matches: Vec<String>,
     /// Path globs.
     #[serde(default)]
     pub paths: Vec<String>,
