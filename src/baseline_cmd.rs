@@ -91,6 +91,23 @@ fn scan_all(
     Ok((plan, outcome))
 }
 
+/// Scans the whole root and compares every finding with `b`.
+fn scan_and_compare(
+    t: &Target,
+    args: &BaselineFileArgs,
+    b: &Baseline,
+) -> Result<baseline::Comparison> {
+    let (_, outcome) = scan_all(t, args, None)?;
+    let hasher = hasher_for(b, &t.path)?;
+    Ok(baseline::compare(
+        b,
+        &hasher,
+        outcome.findings,
+        Scope::Complete,
+        &baseline::today(),
+    ))
+}
+
 fn entry_for(f: &Finding, hasher: &SecretHasher) -> Entry {
     Entry {
         rule: f.rule.clone(),
@@ -251,15 +268,7 @@ fn check(a: BaselineCheckArgs) -> Result<ExitStatus> {
         );
     }
     let b = Baseline::load(&t.path)?;
-    let (_, outcome) = scan_all(&t, &a.file, None)?;
-    let hasher = hasher_for(&b, &t.path)?;
-    let cmp = baseline::compare(
-        &b,
-        &hasher,
-        outcome.findings,
-        Scope::Complete,
-        &baseline::today(),
-    );
+    let cmp = scan_and_compare(&t, &a.file, &b)?;
     let mut problems: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
     for &i in &cmp.stale {
         problems
@@ -320,15 +329,7 @@ fn audit(a: BaselineFileArgs) -> Result<ExitStatus> {
     }
     let t = target(&a)?;
     let mut b = Baseline::load(&t.path)?;
-    let (_, outcome) = scan_all(&t, &a, None)?;
-    let hasher = hasher_for(&b, &t.path)?;
-    let cmp = baseline::compare(
-        &b,
-        &hasher,
-        outcome.findings,
-        Scope::Complete,
-        &baseline::today(),
-    );
+    let cmp = scan_and_compare(&t, &a, &b)?;
     let shown: HashMap<usize, &Finding> = cmp
         .matched_entry
         .iter()

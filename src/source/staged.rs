@@ -193,31 +193,23 @@ impl Walker<'_> {
             });
         }
         for h in head_entries.into_iter().filter(|h| !h.seen) {
-            let mut path = prefix.to_vec();
-            path.extend_from_slice(&h.name);
-            if h.mode.is_blob() {
-                self.out
-                    .deleted
-                    .push((path.to_str_lossy().into_owned(), h.id));
-            } else if h.mode.is_tree() {
-                path.push(b'/');
-                self.deleted_tree(h.id, &path)?;
-            }
+            self.deleted(prefix, h)?;
         }
         Ok(())
     }
 
-    fn deleted_tree(&mut self, id: ObjectId, prefix: &[u8]) -> Result<(), GitError> {
-        for h in self.read_tree(id)? {
-            let mut path = prefix.to_vec();
-            path.extend_from_slice(&h.name);
-            if h.mode.is_blob() {
-                self.out
-                    .deleted
-                    .push((path.to_str_lossy().into_owned(), h.id));
-            } else if h.mode.is_tree() {
-                path.push(b'/');
-                self.deleted_tree(h.id, &path)?;
+    /// Records a `HEAD` entry the index no longer has (a whole subtree for a directory).
+    fn deleted(&mut self, prefix: &[u8], h: HeadEntry) -> Result<(), GitError> {
+        let mut path = prefix.to_vec();
+        path.extend_from_slice(&h.name);
+        if h.mode.is_blob() {
+            self.out
+                .deleted
+                .push((path.to_str_lossy().into_owned(), h.id));
+        } else if h.mode.is_tree() {
+            path.push(b'/');
+            for child in self.read_tree(h.id)? {
+                self.deleted(&path, child)?;
             }
         }
         Ok(())
