@@ -142,6 +142,15 @@ fn standard(value: &str) -> bool {
 /// a literal (`settings.DB_PASSWORD`, `DB_PASSWORD`, `get_password()`, `self.token`).
 fn generic(value: &str) -> bool {
     let v = value.trim_matches(|c: char| "\"'`".contains(c));
+    // `test-secret-value`, `TEST_PASSWORD_1`: test values. Only for key=value rules: a token
+    // shape such as Stripe's `sk_test_…` is a real (test-mode) credential.
+    let lower = v.to_ascii_lowercase();
+    if ["test", "testing", "tests"]
+        .iter()
+        .any(|w| has_word(&lower, w))
+    {
+        return true;
+    }
     let is_ident_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
     // CONSTANT_NAME referencing another variable.
     if v.len() > 2
@@ -291,5 +300,15 @@ mod tests {
             assert!(is_placeholder(v, Generic), "{v}");
         }
         assert!(!is_placeholder("settings.DB_PASSWORD", Off));
+    }
+
+    #[test]
+    fn test_values_are_placeholders_only_for_generic_rules() {
+        for v in ["test-secret-9Xq2Lm", "Kq9_TEST_Lm2vT7"] {
+            assert!(is_placeholder(v, Generic), "{v}");
+        }
+        let stripe_test_key = format!("{}{}", "sk_test_", "4fR8x2Kq9LmZ4vT7wN3pB6yC");
+        assert!(!is_placeholder(&stripe_test_key, Standard));
+        assert!(!is_placeholder("latestVersion9Kq2", Generic));
     }
 }
