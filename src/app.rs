@@ -278,13 +278,18 @@ pub fn summary(
 ) -> String {
     let s = &outcome.stats;
     let mut parts = vec![format!(
-        "scanned {} files ({}) in {:.2}s",
+        "scanned {} file{} ({}) in {:.2}s",
         s.scanned,
+        if s.scanned == 1 { "" } else { "s" },
         human_bytes(s.bytes),
         s.elapsed.as_secs_f64()
     )];
     if s.commits > 0 {
-        parts.push(format!("{} commits", s.commits));
+        parts.push(format!(
+            "{} commit{}",
+            s.commits,
+            if s.commits == 1 { "" } else { "s" }
+        ));
     }
     let skipped: u64 = s.skipped.values().sum();
     if skipped > 0 {

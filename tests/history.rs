@@ -604,7 +604,7 @@ fn binary_lfs_submodule_symlink_and_oversized_blobs_are_skipped_and_counted() {
         err.contains("skipped 5 (1 binary, 1 too large, 1 LFS pointers, 1 submodules, 1 symlinks)"),
         "{err}"
     );
-    assert!(err.contains("scanned 1 files"), "{err}");
+    assert!(err.contains("scanned 1 file ("), "{err}");
 
     // Without the size limit, the large file is scanned.
     let out = history(r.path(), &[]);
