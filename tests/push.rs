@@ -117,6 +117,35 @@ fn pre_receive_rejects_a_secret_and_the_ref_does_not_move() {
     assert_eq!(server_ref(&server, "refs/tags/v1"), None);
 }
 
+/// With a hook installed and old history holding a secret already on the server: a new branch
+/// whose only new commit is clean, a clean fast-forward of main, and a branch deletion are all
+/// accepted, and the server refs move accordingly.
+fn accepts_clean_branch_fast_forward_and_deletion(server: &TestRepo, client: &TestRepo) {
+    client.git(&["checkout", "-q", "-b", "feature"]);
+    client.write("f.txt", "clean\n");
+    let f = client.commit_all("feature");
+    let out = push(client, &["feature"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        server_ref(server, "refs/heads/feature").as_deref(),
+        Some(f.as_str())
+    );
+
+    client.git(&["checkout", "-q", "main"]);
+    client.write("m.txt", "clean\n");
+    let m = client.commit_all("main");
+    let out = push(client, &["main"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        server_ref(server, "refs/heads/main").as_deref(),
+        Some(m.as_str())
+    );
+
+    let out = push(client, &["--delete", "feature"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(server_ref(server, "refs/heads/feature"), None);
+}
+
 #[test]
 fn pre_receive_accepts_clean_pushes_deletions_and_clean_branches_over_old_secrets() {
     let (server, client) = server_and_client();
@@ -129,32 +158,7 @@ fn pre_receive_accepts_clean_pushes_deletions_and_clean_branches_over_old_secret
     assert!(out.status.success(), "{}", stderr(&out));
     install_hook(&server.path().join("hooks"), "pre-receive", "pre-receive");
 
-    // A new branch whose only new commit is clean.
-    client.git(&["checkout", "-q", "-b", "feature"]);
-    client.write("f.txt", "clean\n");
-    let f = client.commit_all("feature");
-    let out = push(&client, &["feature"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        server_ref(&server, "refs/heads/feature").as_deref(),
-        Some(f.as_str())
-    );
-
-    // A clean fast-forward of main.
-    client.git(&["checkout", "-q", "main"]);
-    client.write("m.txt", "clean\n");
-    let m = client.commit_all("main");
-    let out = push(&client, &["main"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        server_ref(&server, "refs/heads/main").as_deref(),
-        Some(m.as_str())
-    );
-
-    // A deletion.
-    let out = push(&client, &[":feature"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(server_ref(&server, "refs/heads/feature"), None);
+    accepts_clean_branch_fast_forward_and_deletion(&server, &client);
 }
 
 #[test]
@@ -194,29 +198,7 @@ fn pre_push_accepts_clean_pushes_deletions_and_clean_branches_over_old_secrets()
     let out = push(&client, &["--no-verify", "main"]);
     assert!(out.status.success(), "{}", stderr(&out));
 
-    client.git(&["checkout", "-q", "-b", "feature"]);
-    client.write("f.txt", "clean\n");
-    let f = client.commit_all("feature");
-    let out = push(&client, &["feature"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        server_ref(&server, "refs/heads/feature").as_deref(),
-        Some(f.as_str())
-    );
-
-    client.git(&["checkout", "-q", "main"]);
-    client.write("m.txt", "clean\n");
-    let m = client.commit_all("main");
-    let out = push(&client, &["main"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        server_ref(&server, "refs/heads/main").as_deref(),
-        Some(m.as_str())
-    );
-
-    let out = push(&client, &["--delete", "feature"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(server_ref(&server, "refs/heads/feature"), None);
+    accepts_clean_branch_fast_forward_and_deletion(&server, &client);
 }
 
 #[test]
