@@ -178,33 +178,12 @@ fn missing_path_and_bad_flags_are_usage_errors() {
         String::from_utf8_lossy(&out.stderr).trim(),
         "sealant: error: nope/: no such file or directory"
     );
+    assert_eq!(exit_code(dir.path(), &["scan", "--format", "xml"]), Some(2));
     assert_eq!(
-        sealant_in(dir.path())
-            .args(["scan", "--format", "xml"])
-            .output()
-            .unwrap()
-            .status
-            .code(),
+        exit_code(dir.path(), &["scan", "--max-file-size", "lots"]),
         Some(2)
     );
-    assert_eq!(
-        sealant_in(dir.path())
-            .args(["scan", "--max-file-size", "lots"])
-            .output()
-            .unwrap()
-            .status
-            .code(),
-        Some(2)
-    );
-    assert_eq!(
-        sealant_in(dir.path())
-            .arg("--version")
-            .output()
-            .unwrap()
-            .status
-            .code(),
-        Some(0)
-    );
+    assert_eq!(exit_code(dir.path(), &["--version"]), Some(0));
 }
 
 #[test]

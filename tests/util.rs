@@ -37,6 +37,16 @@ pub fn sealant_in(dir: &Path) -> Command {
     cmd
 }
 
+/// Exit code of `sealant ARGS` run in `dir`.
+pub fn exit_code(dir: &Path, args: &[&str]) -> Option<i32> {
+    sealant_in(dir)
+        .args(args)
+        .output()
+        .expect("sealant runs")
+        .status
+        .code()
+}
+
 /// Path of the built binary (for hooks that call it by absolute path).
 pub fn sealant_bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("sealant")
