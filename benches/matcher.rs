@@ -1,4 +1,4 @@
-//! Criterion benchmarks of [`RuleSet::find`], the matcher's hot path, on corpora generated at bench
+//! Criterion benchmarks of [`Matcher::find`], the matcher's hot path, on corpora generated at bench
 //! time from a fixed seed (nothing is downloaded, nothing is read from disk). Every matcher
 //! measurement has a yardstick in the same run: `keywords-only` is the Aho-Corasick keyword pass
 //! alone, built as the matcher builds its prefilter, so `find` can be no faster than it;
@@ -25,7 +25,7 @@ use criterion::{
 };
 use sealant::allow::Allowlist;
 use sealant::config::Config;
-use sealant::matcher::{InlineAllow, RuleSet, Scratch};
+use sealant::matcher::{InlineAllow, Matcher, RuleSet};
 use sealant::rules::{parse_rules, Rule};
 use std::hint::black_box;
 use std::time::Duration;
@@ -460,12 +460,12 @@ fn rule_set(rules: Vec<Rule>) -> RuleSet {
     RuleSet::new(rules, Allowlist::default(), InlineAllow::Honour).expect("keywords compile")
 }
 
-/// Findings over every file of a corpus (the measured operation).
-fn scan(rules: &RuleSet, corpus: &Corpus, scratch: &mut Scratch) -> usize {
+/// Findings over every file of a corpus (the measured operation), with one thread's matcher.
+fn scan(matcher: &mut Matcher, corpus: &Corpus) -> usize {
     corpus
         .files
         .iter()
-        .map(|(path, content)| rules.find(black_box(content), path, scratch).len())
+        .map(|(path, content)| matcher.find(black_box(content), path).len())
         .sum()
 }
 
@@ -509,7 +509,7 @@ impl Keywords {
 fn describe(rules: &RuleSet, corpus: &Corpus) {
     let hits = Keywords::new(rules).count(corpus);
     let mib = corpus.bytes() as f64 / MIB as f64;
-    let findings = scan(rules, corpus, &mut Scratch::default());
+    let findings = scan(&mut rules.matcher(), corpus);
     eprintln!(
         "corpus {}: {:.2} MiB in {} files, {} rules, {} keyword hits ({:.0}/MiB), {} findings",
         corpus.name,
@@ -532,9 +532,9 @@ fn matcher_and_yardstick(
 ) {
     describe(rules, corpus);
     group.throughput(Throughput::Bytes(corpus.bytes() as u64));
-    let mut scratch = Scratch::default();
+    let mut matcher = rules.matcher();
     group.bench_function(BenchmarkId::new(name, "matcher"), |b| {
-        b.iter(|| scan(rules, corpus, &mut scratch))
+        b.iter(|| scan(&mut matcher, corpus))
     });
     let keywords = Keywords::new(rules);
     group.bench_function(BenchmarkId::new(name, "keywords-only"), |b| {
@@ -581,8 +581,8 @@ fn long_line(c: &mut Criterion) {
         let corpus = single_file(size, 200);
         describe(&rules, &corpus);
         group.throughput(Throughput::Bytes(corpus.bytes() as u64));
-        let mut scratch = Scratch::default();
-        group.bench_function(label, |b| b.iter(|| scan(&rules, &corpus, &mut scratch)));
+        let mut matcher = rules.matcher();
+        group.bench_function(label, |b| b.iter(|| scan(&mut matcher, &corpus)));
     }
     group.finish();
 }
@@ -600,11 +600,11 @@ fn prefilter(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(corpus.bytes() as u64));
         for (label, rules) in [("builtin", &small), (extended.as_str(), &large)] {
             describe(rules, &corpus);
-            let mut scratch = Scratch::default();
+            let mut matcher = rules.matcher();
             group.bench_with_input(
                 BenchmarkId::new(corpus.name, label),
                 &corpus,
-                |b, corpus| b.iter(|| scan(rules, corpus, &mut scratch)),
+                |b, corpus| b.iter(|| scan(&mut matcher, corpus)),
             );
         }
     }

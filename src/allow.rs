@@ -1,10 +1,31 @@
 //! Allowlists: path globs, regexes on the secret and stopwords (global from `.sealant.toml`, or a
-//! rule's own), plus inline allow comments on the finding's line.
+//! rule's own), plus inline allow comments on the finding's line. `rules` builds a rule's
+//! allowlist from here and `matcher` consults it; this module knows neither.
 
-use crate::rules::spec::AllowlistSpec;
+use crate::error::one_line;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::Regex;
+use serde::Deserialize;
+use std::sync::{Arc, OnceLock};
 use thiserror::Error;
+
+/// An allowlist as written (global in `.sealant.toml`, or per rule).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowlistSpec {
+    /// Regexes on the secret.
+    #[serde(default)]
+    pub regexes: Vec<String>,
+    /// Case-insensitive substrings of the secret.
+    #[serde(default)]
+    pub stopwords: Vec<String>,
+    /// Regexes on the whole regex match (the secret plus its context, e.g. a URL's host).
+    #[serde(default)]
+    pub matches: Vec<String>,
+    /// Path globs.
+    #[serde(default)]
+    pub paths: Vec<String>,
+}
 
 /// An invalid allowlist entry.
 #[derive(Debug, Error)]
@@ -73,15 +94,36 @@ pub fn build_globs(globs: &[String]) -> Result<GlobSet, AllowError> {
 }
 
 /// A compiled allowlist. Secret regexes are syntax-checked at load and compiled on first use
-/// (most allowlists are never consulted in a pre-commit scan).
+/// (most allowlists are never consulted in a pre-commit scan); [`Allowlist::compile_now`]
+/// compiles them at once for user-written allowlists, so a regex over the size limit is an error
+/// before scanning instead of an entry silently dropped.
 #[derive(Clone, Debug, Default)]
 pub struct Allowlist {
     patterns: Vec<String>,
-    regexes: std::sync::Arc<std::sync::OnceLock<Vec<Regex>>>,
+    regexes: Arc<OnceLock<Vec<Regex>>>,
     match_patterns: Vec<String>,
-    match_regexes: std::sync::Arc<std::sync::OnceLock<Vec<Regex>>>,
+    match_regexes: Arc<OnceLock<Vec<Regex>>>,
     stopwords: Vec<String>,
     paths: Option<GlobSet>,
+}
+
+/// Compiles every pattern; `Err` names the first that fails (syntax or size limit).
+fn compile_all(patterns: &[String]) -> Result<Vec<Regex>, AllowError> {
+    patterns
+        .iter()
+        .map(|p| {
+            Regex::new(p).map_err(|e| AllowError::Regex {
+                regex: p.clone(),
+                message: one_line(&e.to_string()),
+            })
+        })
+        .collect()
+}
+
+/// The compiled patterns of a lazily compiled list. Patterns that fail are left out: only
+/// built-in allowlists (compiled by the test suite) are compiled lazily.
+fn lazily<'a>(cell: &'a OnceLock<Vec<Regex>>, patterns: &[String]) -> &'a [Regex] {
+    cell.get_or_init(|| patterns.iter().filter_map(|p| Regex::new(p).ok()).collect())
 }
 
 impl Allowlist {
@@ -90,7 +132,7 @@ impl Allowlist {
         for r in spec.regexes.iter().chain(&spec.matches) {
             regex_syntax::parse(r).map_err(|e| AllowError::Regex {
                 regex: r.clone(),
-                message: crate::rules::one_line(&e.to_string()),
+                message: one_line(&e.to_string()),
             })?;
         }
         let paths = if spec.paths.is_empty() {
@@ -108,6 +150,17 @@ impl Allowlist {
         })
     }
 
+    /// Compiles every regex now. `Err` names the first that does not compile.
+    pub fn compile_now(&self) -> Result<(), AllowError> {
+        if self.regexes.get().is_none() {
+            let _ = self.regexes.set(compile_all(&self.patterns)?);
+        }
+        if self.match_regexes.get().is_none() {
+            let _ = self.match_regexes.set(compile_all(&self.match_patterns)?);
+        }
+        Ok(())
+    }
+
     /// Whether every finding in `path` is allowed.
     pub fn allows_path(&self, path: &str) -> bool {
         self.paths.as_ref().is_some_and(|p| p.is_match(path))
@@ -118,24 +171,17 @@ impl Allowlist {
         if self.match_patterns.is_empty() {
             return false;
         }
-        let regexes = self.match_regexes.get_or_init(|| {
-            self.match_patterns
-                .iter()
-                .filter_map(|p| Regex::new(p).ok())
-                .collect()
-        });
-        regexes.iter().any(|r| r.is_match(whole))
+        lazily(&self.match_regexes, &self.match_patterns)
+            .iter()
+            .any(|r| r.is_match(whole))
     }
 
     /// Whether this secret value is allowed.
     pub fn allows_secret(&self, secret: &str) -> bool {
-        let regexes = self.regexes.get_or_init(|| {
-            self.patterns
-                .iter()
-                .filter_map(|p| Regex::new(p).ok())
-                .collect()
-        });
-        if regexes.iter().any(|r| r.is_match(secret)) {
+        if lazily(&self.regexes, &self.patterns)
+            .iter()
+            .any(|r| r.is_match(secret))
+        {
             return true;
         }
         if self.stopwords.is_empty() {
@@ -158,6 +204,17 @@ mod tests {
         assert!(set.is_match("a/b/key.pem"));
         assert!(set.is_match("docs/x/y.md"));
         assert!(!set.is_match("src/main.rs"));
+    }
+
+    #[test]
+    fn compile_now_names_a_regex_over_the_size_limit() {
+        let spec = AllowlistSpec {
+            regexes: vec!["(?:a{1000}){1000}".into()],
+            ..Default::default()
+        };
+        let list = Allowlist::from_spec(&spec).expect("syntax is fine");
+        let err = list.compile_now().expect_err("too big to compile");
+        assert!(err.to_string().contains("a{1000}"), "{err}");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! Files are written atomically (temp file + rename) and deterministically: sorted entries, no
 //! timestamps, stable formatting, so `update` on an unchanged tree changes no byte.
 
+use crate::error::io_message;
 use crate::finding::Finding;
 use argon2::{Algorithm, Argon2, Params, Version};
 use serde::{Deserialize, Serialize};
@@ -193,7 +194,7 @@ impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
         let text = std::fs::read_to_string(path).map_err(|e| BaselineError::Read {
             path: path.into(),
-            message: crate::scan::io_message(&e),
+            message: io_message(&e),
         })?;
         let malformed = |message: String| BaselineError::Malformed {
             path: path.into(),
@@ -246,7 +247,7 @@ impl Baseline {
     pub fn save(&self, path: &Path) -> Result<(), BaselineError> {
         write_atomically(path, &self.to_bytes()).map_err(|e| BaselineError::Write {
             path: path.into(),
-            message: crate::scan::io_message(&e),
+            message: io_message(&e),
         })
     }
 }
@@ -367,20 +368,79 @@ impl SecretHasher {
     }
 }
 
-/// Which paths a scan looked at: needed to tell a moved secret from a pasted one, and to know
-/// whether unmatched entries are really stale.
-pub enum Scope<'a> {
-    /// Every file under the root was scanned.
+/// A baseline file in use by a scan: where it is, what it holds, and its hasher, built once.
+pub struct BaselineFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Its contents.
+    pub baseline: Baseline,
+    /// Hashes secrets with the file's parameters.
+    pub hasher: SecretHasher,
+}
+
+impl BaselineFile {
+    /// Loads and validates `path` and builds its hasher.
+    pub fn open(path: &Path) -> Result<BaselineFile, BaselineError> {
+        let baseline = Baseline::load(path)?;
+        BaselineFile::with(path, baseline)
+    }
+
+    /// A baseline (loaded or new) to be written at `path`, with its hasher.
+    pub fn with(path: &Path, baseline: Baseline) -> Result<BaselineFile, BaselineError> {
+        let hasher =
+            SecretHasher::new(&baseline.hash).map_err(|message| BaselineError::Malformed {
+                path: path.into(),
+                message,
+            })?;
+        Ok(BaselineFile {
+            path: path.into(),
+            baseline,
+            hasher,
+        })
+    }
+
+    /// Splits findings into new and baselined (see [`compare`]), as of today.
+    pub fn compare(&self, findings: Vec<Finding>, scope: &Scope) -> Comparison {
+        compare(&self.baseline, &self.hasher, findings, scope, &today())
+    }
+}
+
+/// What a scan looked at: needed to tell a moved secret from a pasted one, and to know whether
+/// unmatched entries are really stale. Recorded by the command in its `Outcome`.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// Every file under the root was scanned: unmatched entries are stale.
     Complete,
-    /// Only these paths were scanned; `exists` says whether another path is still present.
+    /// Only some paths were scanned (named files, the staged change): no entry is stale.
     Partial {
-        /// Paths scanned.
-        scanned: &'a HashSet<String>,
-        /// Whether a path not scanned still exists (and so still holds what it held).
-        exists: &'a dyn Fn(&str) -> bool,
+        /// Paths scanned (whether or not they held findings).
+        scanned: HashSet<String>,
+        /// Paths of baseline entries that were not scanned but still exist, so still hold what
+        /// they held: a secret found elsewhere is a copy, not a move.
+        untouched: HashSet<String>,
     },
-    /// History: findings carry every path they occur at; matching ignores paths.
+    /// History: findings carry every path they occur at; matching ignores paths; no entry is
+    /// stale (staleness is a property of the tree: `sealant baseline check`).
     History,
+}
+
+impl Scope {
+    /// A partial scope over `scanned`; of `baseline`'s other entry paths, those for which
+    /// `exists` holds are recorded as untouched.
+    pub fn partial(
+        scanned: HashSet<String>,
+        baseline: Option<&Baseline>,
+        exists: impl Fn(&str) -> bool,
+    ) -> Scope {
+        let untouched = baseline
+            .into_iter()
+            .flat_map(|b| &b.entries)
+            .map(|e| e.path.as_str())
+            .filter(|p| !scanned.contains(*p) && exists(p))
+            .map(String::from)
+            .collect();
+        Scope::Partial { scanned, untouched }
+    }
 }
 
 /// The result of comparing findings with a baseline.
@@ -392,7 +452,7 @@ pub struct Comparison {
     pub baselined: Vec<Finding>,
     /// Index of the entry each baselined finding matched (parallel to `baselined`).
     pub matched_entry: Vec<usize>,
-    /// Entries (by index) that matched no finding; only meaningful for complete scopes.
+    /// Entries (by index) that matched no finding; always empty unless the scope is complete.
     pub stale: Vec<usize>,
     /// Entries that matched at a new path (renamed file): (entry index, new path).
     pub moved: Vec<(usize, String)>,
@@ -405,7 +465,7 @@ pub fn compare(
     baseline: &Baseline,
     hasher: &SecretHasher,
     findings: Vec<Finding>,
-    scope: Scope<'_>,
+    scope: &Scope,
     today: &str,
 ) -> Comparison {
     let rules: HashSet<&str> = baseline.entries.iter().map(|e| e.rule.as_str()).collect();
@@ -478,11 +538,9 @@ pub fn compare(
             let e = &baseline.entries[ei];
             let old_path_holds =
                 holders.contains(&(e.rule.as_str(), e.path.as_str(), e.hash.as_str()))
-                    || match &scope {
+                    || match scope {
                         Scope::Complete | Scope::History => false,
-                        Scope::Partial { scanned, exists } => {
-                            !scanned.contains(&e.path) && exists(&e.path)
-                        }
+                        Scope::Partial { untouched, .. } => untouched.contains(&e.path),
                     };
             if !old_path_holds {
                 assignment[fi] = Some(ei);
@@ -506,9 +564,11 @@ pub fn compare(
             None => out.new.push(f),
         }
     }
-    out.stale = (0..baseline.entries.len())
-        .filter(|&i| !used[i] && !out.expired.contains(&i))
-        .collect();
+    if matches!(scope, Scope::Complete) {
+        out.stale = (0..baseline.entries.len())
+            .filter(|&i| !used[i] && !out.expired.contains(&i))
+            .collect();
+    }
     out
 }
 

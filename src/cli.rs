@@ -1,4 +1,5 @@
-//! Command-line types (clap derive). No I/O here: `app` turns these into a plan and runs it.
+//! Command-line types (clap derive). No I/O here: `cmd` turns these into plan requests and runs
+//! them; only `main` and `cmd` use this module.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;

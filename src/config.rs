@@ -1,10 +1,12 @@
-//! The user's `.sealant.toml`: extra rules, disabled rules, a global allowlist and scan settings.
-//! Loading turns it into a compiled [`RuleSet`] plus [`ScanSettings`]; the CLI layers flags on top.
+//! The user's `.sealant.toml`, as written: extra rules, disabled rules, a global allowlist and
+//! scan settings, plus the effective rule list it implies. `plan` compiles it into a rule set and
+//! layers the command line on top.
 
-use crate::allow::Allowlist;
-use crate::matcher::{InlineAllow, RuleSet};
-use crate::rules::spec::{AllowlistSpec, RuleSpec};
-use crate::rules::{builtin, merge_unique, one_line, Rule, RuleError};
+use crate::allow::AllowlistSpec;
+use crate::error::one_line;
+use crate::matcher::InlineAllow;
+use crate::rules::spec::RuleSpec;
+use crate::rules::{builtin, merge_unique, Rule, RuleError};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -34,7 +36,7 @@ pub enum ConfigError {
     /// A rule in the config (or a built-in one) is invalid.
     #[error(transparent)]
     Rule(#[from] RuleError),
-    /// A global allowlist entry is invalid.
+    /// A global allowlist entry is invalid (syntax, or a regex over the size limit).
     #[error("{path}: {source}")]
     Allow {
         /// The file.
@@ -50,9 +52,6 @@ pub enum ConfigError {
         /// The id.
         id: String,
     },
-    /// The keyword automaton failed to build.
-    #[error("cannot compile rule keywords: {0}")]
-    Keywords(String),
 }
 
 /// `.sealant.toml` as written.
@@ -140,7 +139,8 @@ impl Config {
         }
     }
 
-    fn display_path(&self) -> PathBuf {
+    /// The file's path for messages (`.sealant.toml` when there is none).
+    pub fn display_path(&self) -> PathBuf {
         self.path
             .clone()
             .unwrap_or_else(|| PathBuf::from(CONFIG_FILE_NAME))
@@ -183,26 +183,5 @@ impl Config {
                 InlineAllow::Ignore
             },
         }
-    }
-
-    /// Compiles the effective rules with the global allowlist.
-    pub fn rule_set(&self, inline: InlineAllow) -> Result<RuleSet, ConfigError> {
-        // Scanner-owned files: our config may hold custom rules' examples; our baseline and
-        // detect-secrets' hold only hashes.
-        let mut spec = self.file.allowlist.clone();
-        spec.paths.extend(
-            [
-                CONFIG_FILE_NAME,
-                crate::baseline::BASELINE_FILE_NAME,
-                ".secrets.baseline",
-            ]
-            .map(String::from),
-        );
-        let global = Allowlist::from_spec(&spec).map_err(|source| ConfigError::Allow {
-            path: self.display_path(),
-            source,
-        })?;
-        RuleSet::new(self.rules()?, global, inline)
-            .map_err(|e| ConfigError::Keywords(e.to_string()))
     }
 }

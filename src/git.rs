@@ -1,7 +1,9 @@
 //! Opening repositories with gix and reading what every git mode needs (commit metadata). No
 //! `git` processes: everything goes through gix.
 
+use crate::error::one_line;
 use crate::finding::CommitInfo;
+use gix::ObjectId;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -24,6 +26,13 @@ pub enum GitError {
         /// gix's reason, one line.
         message: String,
     },
+    /// Input that names no valid git object (a revision that is not a commit, a malformed hook
+    /// line).
+    #[error("{message}")]
+    Invalid {
+        /// What is wrong, one line.
+        message: String,
+    },
 }
 
 impl GitError {
@@ -31,7 +40,14 @@ impl GitError {
     pub fn read(context: impl Into<String>, err: impl std::fmt::Display) -> Self {
         GitError::Read {
             context: context.into(),
-            message: crate::rules::one_line(&err.to_string()),
+            message: one_line(&err.to_string()),
+        }
+    }
+
+    /// An [`GitError::Invalid`] with this message.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        GitError::Invalid {
+            message: message.into(),
         }
     }
 }
@@ -45,9 +61,96 @@ pub fn open(dir: Option<&Path>) -> Result<gix::Repository, GitError> {
         .unwrap_or_else(|| PathBuf::from("."));
     let repo = gix::discover_with_environment_overrides(&dir).map_err(|e| GitError::NotARepo {
         path: dir.clone(),
-        message: crate::rules::one_line(&e.to_string()),
+        message: one_line(&e.to_string()),
     })?;
     Ok(repo)
+}
+
+/// A repository opened for reading history, with git's object-directory environment applied.
+pub struct HookRepo {
+    /// The repository.
+    pub repo: gix::Repository,
+    /// Holds the synthetic object directory that chains git's quarantine and alternates.
+    _objects: Option<tempfile::TempDir>,
+}
+
+/// Like [`open`], then applies `GIT_OBJECT_DIRECTORY` and `GIT_ALTERNATE_OBJECT_DIRECTORIES`, and
+/// sizes the object cache for history walks (tree diffs revisit the same trees commit after
+/// commit).
+///
+/// gix 0.90 ignores both variables, but git's pre-receive hook needs them: pushed objects sit in
+/// a quarantine directory named by `GIT_OBJECT_DIRECTORY`, with the repository's own object
+/// directory listed in `GIT_ALTERNATE_OBJECT_DIRECTORIES` (git's `tmp-objdir.c`). We open an
+/// object store rooted at an empty temporary directory whose `info/alternates` lists them all.
+pub fn open_with_object_env(dir: Option<&Path>) -> Result<HookRepo, GitError> {
+    const OBJECT_CACHE: usize = 64 * 1024 * 1024;
+    let mut repo = open(dir)?;
+    repo.object_cache_size_if_unset(OBJECT_CACHE);
+    let primary = std::env::var_os("GIT_OBJECT_DIRECTORY").filter(|v| !v.is_empty());
+    let alternates = std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES").filter(|v| !v.is_empty());
+    if primary.is_none() && alternates.is_none() {
+        return Ok(HookRepo {
+            repo,
+            _objects: None,
+        });
+    }
+    let env_error = |e: &dyn std::fmt::Display| {
+        GitError::read(
+            "cannot open the object directories from git's environment",
+            e,
+        )
+    };
+    let cwd = std::env::current_dir().map_err(|e| env_error(&e))?;
+    let absolute = |p: PathBuf| if p.is_absolute() { p } else { cwd.join(p) };
+    let own = absolute(repo.objects.store_ref().path().to_path_buf());
+    let mut dirs = vec![primary.map(PathBuf::from).map(absolute).unwrap_or(own)];
+    if let Some(list) = alternates {
+        dirs.extend(
+            std::env::split_paths(&list)
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(absolute),
+        );
+    }
+    let (store, tmp) = chained_store(&repo, &dirs, &cwd).map_err(|e| env_error(&e))?;
+    let mut sync = repo.into_sync();
+    sync.objects = std::sync::Arc::new(store);
+    let mut repo = sync.to_thread_local();
+    repo.object_cache_size_if_unset(OBJECT_CACHE);
+    Ok(HookRepo {
+        repo,
+        _objects: Some(tmp),
+    })
+}
+
+fn chained_store(
+    repo: &gix::Repository,
+    dirs: &[PathBuf],
+    cwd: &Path,
+) -> Result<(gix::odb::Store, tempfile::TempDir), Box<dyn std::error::Error>> {
+    let tmp = tempfile::Builder::new()
+        .prefix("sealant-objects-")
+        .tempdir()?;
+    std::fs::create_dir(tmp.path().join("info"))?;
+    let mut list = String::new();
+    for d in dirs {
+        let s = d
+            .to_str()
+            .ok_or_else(|| format!("{}: object directory path is not UTF-8", d.display()))?;
+        list.push_str(s);
+        list.push('\n');
+    }
+    std::fs::write(tmp.path().join("info").join("alternates"), list)?;
+    let replacements: Vec<(ObjectId, ObjectId)> = repo.objects.store_ref().replacements().collect();
+    let store = gix::odb::Store::at_opts(
+        tmp.path().to_path_buf(),
+        repo.object_hash(),
+        &mut replacements.into_iter(),
+        gix::odb::store::init::Options {
+            current_dir: Some(cwd.to_path_buf()),
+            ..Default::default()
+        },
+    )?;
+    Ok((store, tmp))
 }
 
 /// The folder that repository-relative paths, `.sealant.toml` and the baseline live in: the work

@@ -1,35 +1,42 @@
 //! sealant: a secret scanner for git.
 //!
 //! ```text
-//!  Cli ──app──► ScanPlan ──► source ──(path, bytes)──► scan::Worker ──► matcher::RuleSet
-//!                 │        worktree / stdin /              (per thread)    keywords → regex →
-//!                 │        staged / history                                 entropy / placeholder /
-//!                 │                                                         allowlists
-//!                 ▼                                                  │
-//!             baseline::compare ◄──────── Outcome (findings, errors, stats)
-//!                 │
-//!                 ▼
-//!             report::{text,json,sarif} ──► ExitStatus (0 clean, 1 findings, 2 error)
+//!  main ─► cmd::<command> ─► plan::{files,stdin,staged,history}   (Options + source request)
+//!                              │  root found, config loaded, rules + allowlists compiled,
+//!                              │  baseline + hasher loaded, thread pool built, source resolved
+//!                              ▼
+//!            source::{worktree, staged, history (+ commits), stdin}  ──►  [Candidate]
+//!                              ▼
+//!            scan::Pipeline::run  (rayon map_init: one Worker per thread)
+//!                 load (file / source::blob) → content::decode → matcher::Matcher::find
+//!                 (keywords → per-thread regex → entropy / placeholder / allowlists)
+//!                              ▼
+//!            Batch (findings per candidate) ─► history attribution / staged old-secret filter
+//!                              ▼
+//!            Outcome (findings, errors, stats, baseline::Scope)
+//!                              ▼
+//!            baseline::compare ─► report::{text,json,sarif,junit} ─► ExitStatus (0 / 1 / 2)
 //! ```
 //!
-//! `rules`, `matcher`, `source`, `finding`, `baseline` and `report` do not know the CLI; `scan`
-//! wires sources to workers; `app` is the command-line edge.
+//! The library modules know neither the CLI nor each other's internals: `rules` → `allow`;
+//! `matcher` → `rules`, `allow`, `placeholder`; `source` → `content`, `git`; `scan` wires sources
+//! to the matcher; `plan` stages everything a command needs; `cmd` is the command-line edge, the
+//! only library module that sees `cli`. The `use crate::` graph is a DAG.
 
 pub mod allow;
-pub mod app;
 pub mod baseline;
-pub mod baseline_cmd;
 pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod error;
 pub mod exit;
 pub mod finding;
 pub mod git;
-pub mod history_cmd;
-pub mod hooks;
 pub mod import;
 pub mod matcher;
 pub mod placeholder;
+pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -12,10 +12,10 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match sealant::app::run(cli) {
+    match sealant::cmd::run(cli) {
         Ok(status) => ExitCode::from(status.code()),
         Err(e) => {
-            eprintln!("sealant: error: {}", sealant::app::error_line(&e));
+            eprintln!("sealant: error: {}", sealant::cmd::error_line(&e));
             ExitCode::from(sealant::exit::ExitStatus::Error.code())
         }
     }

@@ -42,6 +42,32 @@ pub enum Color {
     Always,
 }
 
+/// Whether text output may use colour, as asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// How to write the report and the summary.
+#[derive(Clone, Debug)]
+pub struct ReportOptions {
+    /// Format.
+    pub format: Format,
+    /// File, or standard output.
+    pub output: Option<std::path::PathBuf>,
+    /// Secret display.
+    pub secrets: SecretDisplay,
+    /// Colour, resolved.
+    pub color: Color,
+    /// No summary or progress on stderr.
+    pub quiet: bool,
+}
+
 /// Which scan mode produced the findings: changes the wording of text hints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {

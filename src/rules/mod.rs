@@ -1,12 +1,17 @@
 //! Rules: as written ([`spec::RuleSpec`], serde) and validated ([`Rule`]). Compilation into a
-//! searchable set lives in `matcher`; the example checker shared by `sealant rules check` and the
-//! test suite lives in [`check`].
+//! searchable set lives in `matcher`, and so does the example checker shared by `sealant rules
+//! check` and the test suite (`matcher::check`): this module never imports the matcher.
+//!
+//! User-written rules (`.sealant.toml`, `rules check FILE`) are compiled when they are validated,
+//! so a regex that does not parse or exceeds the size limit is an error naming the rule before
+//! anything is scanned. Built-in rules, which the test suite compiles, are compiled on first use:
+//! a pre-commit scan touching five files compiles only the rules whose keywords occur in them.
 
 pub mod builtin;
-pub mod check;
 pub mod spec;
 
 use crate::allow::Allowlist;
+use crate::error::one_line;
 use globset::GlobSet;
 use regex::bytes::Regex;
 use spec::RuleSpec;
@@ -77,8 +82,9 @@ pub struct Rule {
     pub keywords: Vec<String>,
     /// The regex as written (syntax-checked at load).
     pub pattern: String,
-    /// The compiled regex, built on first use and shared by clones: a pre-commit scan that
-    /// touches five files compiles only the rules whose keywords occur in them.
+    /// The compiled regex program, built once per process (at validation for user-written
+    /// rules, on first use for built-in ones) and shared by clones. Matching threads do not use
+    /// it directly: each `matcher::Matcher` clones it once, so each thread has its own cache.
     compiled: Arc<OnceLock<Result<CompiledRegex, String>>>,
     /// Minimum Shannon entropy of the secret.
     pub entropy: Option<f64>,
@@ -125,8 +131,9 @@ fn compile(pattern: &str) -> Result<CompiledRegex, String> {
 }
 
 impl Rule {
-    /// The compiled regex (compiled on first call). `Err` only for regexes that parse but exceed
-    /// the size limit; `sealant rules check` reports those.
+    /// The compiled regex (compiled on first call). `Err` only for a built-in regex that exceeds
+    /// the size limit (user-written rules fail validation instead); the test suite and
+    /// `sealant rules check` report those.
     pub fn compiled(&self) -> Result<&CompiledRegex, &str> {
         self.compiled
             .get_or_init(|| compile(&self.pattern))
@@ -134,7 +141,8 @@ impl Rule {
             .map_err(String::as_str)
     }
 
-    /// Validates a spec: checks the regex syntax, compiles globs and allowlists, checks the id.
+    /// Validates a user-written spec: checks the id, compiles the regex (syntax and size limit),
+    /// the globs and the allowlist. `Err` names the rule and its origin.
     pub fn from_spec(spec: RuleSpec, origin: &str) -> Result<Rule, RuleError> {
         Rule::build(spec, origin, Syntax::Check)
     }
@@ -153,14 +161,11 @@ impl Rule {
         {
             return Err(invalid("id must be non-empty [A-Za-z0-9._-]".into()));
         }
-        // Syntax is checked now (cheap); compilation waits until a keyword hit needs the rule.
-        // Built-in rules skip even that: the test suite compiles every one of them.
+        // User-written regexes are compiled now; built-in ones wait until a keyword hit needs
+        // them (the test suite compiles every one of them).
+        let compiled = Arc::new(OnceLock::new());
         if syntax == Syntax::Check {
-            regex_syntax::ParserBuilder::new()
-                .multi_line(true)
-                .build()
-                .parse(&spec.regex)
-                .map_err(|e| invalid(format!("invalid regex: {}", one_line(&e.to_string()))))?;
+            let _ = compiled.set(Ok(compile(&spec.regex).map_err(&invalid)?));
         }
         let keywords: Vec<String> = spec
             .keywords
@@ -176,6 +181,11 @@ impl Rule {
         };
         let allowlist = Allowlist::from_spec(&spec.allowlist.unwrap_or_default())
             .map_err(|e| invalid(e.to_string()))?;
+        if syntax == Syntax::Check {
+            allowlist
+                .compile_now()
+                .map_err(|e| invalid(e.to_string()))?;
+        }
         let placeholder = match (spec.check_placeholder.unwrap_or(true), spec.generic) {
             (false, _) => PlaceholderPolicy::Off,
             (true, true) => PlaceholderPolicy::Generic,
@@ -191,7 +201,7 @@ impl Rule {
             description: spec.description,
             keywords,
             pattern: spec.regex,
-            compiled: Arc::new(OnceLock::new()),
+            compiled,
             entropy: spec.entropy,
             multiline: spec.multiline,
             paths,
@@ -250,7 +260,26 @@ pub fn merge_unique(lists: impl IntoIterator<Item = Vec<Rule>>) -> Result<Vec<Ru
     Ok(out)
 }
 
-/// Collapses a multi-line message into one line.
-pub(crate) fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_user_rule_over_the_regex_size_limit_fails_validation_naming_it() {
+        let err = parse_rules(
+            r#"
+[[rule]]
+id = "huge"
+keywords = ["x"]
+regex = '''(?:\w{100}){1000}'''
+"#,
+            "custom.toml",
+        )
+        .expect_err("exceeds the size limit");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("custom.toml") && msg.contains("`huge`"),
+            "{msg}"
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! Rules as written in TOML (`rules/*.toml`, and `[[rule]]` tables in `.sealant.toml`). See
 //! `rules/README.md` for the format. Nothing here is validated; [`super::Rule::from_spec`] does that.
 
+pub use crate::allow::AllowlistSpec;
 use serde::Deserialize;
 
 /// A rules file: a list of `[[rule]]` tables.
@@ -46,22 +47,4 @@ pub struct RuleSpec {
     /// Strings that must not.
     #[serde(default)]
     pub negative_examples: Vec<String>,
-}
-
-/// An allowlist as written (global in `.sealant.toml`, or per rule).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AllowlistSpec {
-    /// Regexes on the secret.
-    #[serde(default)]
-    pub regexes: Vec<String>,
-    /// Case-insensitive substrings of the secret.
-    #[serde(default)]
-    pub stopwords: Vec<String>,
-    /// Regexes on the whole regex match (the secret plus its context, e.g. a URL's host).
-    #[serde(default)]
-    pub matches: Vec<String>,
-    /// Path globs.
-    #[serde(default)]
-    pub paths: Vec<String>,
 }

@@ -5,16 +5,17 @@
 //! 1. [`plan`] walks the selected commits on one thread and diffs each commit's tree against its
 //!    parents' trees (root commits and shallow boundaries against the empty tree). It keeps ids and
 //!    paths only, never contents: for each unique blob, every [`Introduction`] (commit, path).
-//! 2. [`History::scan_blobs`] loads each unique blob once, in parallel, with a per-thread gix handle
-//!    and per-thread caller state (the scanning `Worker`), skipping oversized blobs from their
-//!    header alone.
+//! 2. [`History::candidates`] hands each unique blob once to the scan pipeline (`scan`), which
+//!    loads and matches them in parallel.
 //! 3. [`History::attribute`] folds per-blob findings into one finding per (rule, secret), attributed
 //!    to the oldest introducing commit, with every other place as an occurrence and, optionally,
 //!    whether the secret is still in `HEAD`'s tree.
 //!
-//! Neighbours: `history_cmd` picks the commits ([`Selection`]) and supplies the scanning closure;
-//! nothing here knows rules, baselines or reports.
+//! Neighbours: [`super::commits`] picks the commits ([`Selection`]); nothing here knows rules,
+//! baselines or reports.
 
+use super::commits::Selection;
+use super::Candidate;
 use crate::content::SkipReason;
 use crate::finding::{Finding, Occurrence, Presence};
 use crate::git::{commit_info, GitError};
@@ -24,19 +25,8 @@ use gix::hash::ObjectId;
 use gix::objs::tree::EntryMode;
 use gix::objs::TreeRefIter;
 use gix::revision::walk::Sorting;
-use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap, HashSet};
-
-/// Which commits to scan: everything reachable from `tips` but not from `hidden` (git's
-/// `tips --not hidden`). Both lists hold commit ids.
-#[derive(Debug, Clone, Default)]
-pub struct Selection {
-    /// Commits whose ancestry is scanned.
-    pub tips: Vec<ObjectId>,
-    /// Commits whose ancestry is excluded.
-    pub hidden: Vec<ObjectId>,
-}
 
 /// A commit of the walk. Its index in [`History::commits`] is its walk position (newest first).
 #[derive(Debug, Clone)]
@@ -91,16 +81,6 @@ pub struct History {
     /// Walked commits at a shallow-clone boundary: their parents are missing, so they were
     /// diffed against the empty tree and the walk stopped there.
     pub shallow_boundaries: u64,
-}
-
-/// A blob handed to the scanning closure of [`History::scan_blobs`].
-pub enum Blob<'a> {
-    /// The blob's bytes.
-    Loaded(&'a [u8]),
-    /// Larger than the limit (its size); not loaded.
-    TooLarge(u64),
-    /// Could not be read: a one-line message naming the object.
-    Unreadable(String),
 }
 
 /// Walks `selection` and records, for every unique blob, where it was introduced.
@@ -333,40 +313,15 @@ fn read_tree(repo: &gix::Repository, id: ObjectId, commit: ObjectId) -> Result<V
 }
 
 impl History {
-    /// Loads every blob once, in parallel, and hands it to `visit` together with
-    /// per-thread state made by `init` (rayon `map_init`; each thread also gets its own gix handle
-    /// from `repo`). Blobs larger than `max_size` are not loaded: their size comes from the object
-    /// header. Returns `(index into self.blobs, visit's result)` in blob order.
-    pub fn scan_blobs<S, T, I, F>(
-        &self,
-        repo: &gix::ThreadSafeRepository,
-        max_size: u64,
-        init: I,
-        visit: F,
-    ) -> Vec<(usize, T)>
-    where
-        I: Fn() -> S + Sync + Send,
-        F: Fn(&mut S, &BlobCandidate, Blob<'_>) -> T + Sync + Send,
-        T: Send,
-    {
-        (0..self.blobs.len())
-            .into_par_iter()
-            .map_init(
-                || {
-                    let mut repo = repo.to_thread_local();
-                    repo.object_cache_size_if_unset(4 * 1024 * 1024);
-                    (repo, init())
-                },
-                |(repo, state), i| {
-                    let blob = &self.blobs[i];
-                    let result = match load(repo, blob.id, max_size) {
-                        Ok(Loaded::Data(data)) => visit(state, blob, Blob::Loaded(&data)),
-                        Ok(Loaded::TooLarge(size)) => visit(state, blob, Blob::TooLarge(size)),
-                        Err(message) => visit(state, blob, Blob::Unreadable(message)),
-                    };
-                    (i, result)
-                },
-            )
+    /// Each unique blob once, as a pipeline candidate scanned under the path of its oldest
+    /// new-content introduction; candidate `i` is `self.blobs[i]`.
+    pub fn candidates(&self) -> Vec<Candidate> {
+        self.blobs
+            .iter()
+            .map(|b| Candidate::Blob {
+                id: b.id,
+                display: b.first_new().map(|i| i.path.clone()).unwrap_or_default(),
+            })
             .collect()
     }
 
@@ -481,26 +436,6 @@ impl History {
         }
         Ok(out)
     }
-}
-
-enum Loaded {
-    Data(Vec<u8>),
-    TooLarge(u64),
-}
-
-fn load(repo: &gix::Repository, id: ObjectId, max_size: u64) -> Result<Loaded, String> {
-    let unreadable = |e: &dyn std::fmt::Display| {
-        format!(
-            "cannot read blob {id}: {}",
-            crate::rules::one_line(&e.to_string())
-        )
-    };
-    let header = repo.find_header(id).map_err(|e| unreadable(&e))?;
-    if header.size() > max_size {
-        return Ok(Loaded::TooLarge(header.size()));
-    }
-    let mut blob = repo.find_blob(id).map_err(|e| unreadable(&e))?;
-    Ok(Loaded::Data(blob.take_data()))
 }
 
 /// The ids of every blob in `HEAD`'s tree (one traversal, each subtree once): empty when `HEAD`

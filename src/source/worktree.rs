@@ -1,37 +1,33 @@
 //! Files on disk, walked in parallel with the `ignore` crate: `.gitignore`/`.ignore` respected,
 //! hidden files included (secrets live in `.env`, `.npmrc`, `.aws/`), `.git/` skipped, symlinks not
-//! followed unless asked (loops are then detected by `ignore`).
+//! followed unless asked (loops are then detected by `ignore`). The walk only lists: each thread
+//! reads directories and file metadata, and the files become [`Candidate`]s for the pipeline.
 
+use super::{Candidate, ScanError};
 use crate::content::SkipReason;
+use crate::error::one_line;
 use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-/// What the walk yields.
-#[derive(Debug)]
-pub enum Entry {
-    /// A regular file to read.
-    File {
-        /// Path to open.
-        path: PathBuf,
-        /// Path for reports.
-        display: String,
-        /// Size from metadata.
-        len: u64,
-    },
-    /// Not scanned, and why.
-    Skipped {
-        /// Path for reports.
-        display: String,
-        /// Why.
-        reason: SkipReason,
-    },
-    /// Could not be visited (permissions, loops, vanished files).
-    Error {
-        /// Path for reports.
-        display: String,
-        /// One-line description.
-        message: String,
-    },
+/// What the walk found: files to scan (sorted by display path), and what it could not or would
+/// not hand on.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Regular files, as candidates.
+    pub candidates: Vec<Candidate>,
+    /// Entries not handed on (symbolic links when not followed), by reason.
+    pub skipped: Vec<SkipReason>,
+    /// Entries that could not be visited (permissions, loops, vanished files).
+    pub errors: Vec<ScanError>,
+}
+
+impl Listing {
+    fn append(&mut self, other: &mut Listing) {
+        self.candidates.append(&mut other.candidates);
+        self.skipped.append(&mut other.skipped);
+        self.errors.append(&mut other.errors);
+    }
 }
 
 /// Whether ignore files apply.
@@ -43,6 +39,15 @@ pub enum IgnoreFiles {
     Disregard,
 }
 
+/// Whether symbolic links are followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Symlinks {
+    /// Count them as skipped (default).
+    Skip,
+    /// Follow them; loops are reported as errors.
+    Follow,
+}
+
 /// How to walk.
 #[derive(Debug, Clone)]
 pub struct WalkOptions {
@@ -50,25 +55,21 @@ pub struct WalkOptions {
     pub roots: Vec<PathBuf>,
     /// Paths are reported relative to this folder (the repository or project root).
     pub base: PathBuf,
-    /// Files larger than this are skipped.
-    pub max_file_size: u64,
-    /// Follow symbolic links.
-    pub follow_symlinks: bool,
+    /// Symbolic links.
+    pub symlinks: Symlinks,
     /// Respect `.gitignore`, `.ignore` and `.git/info/exclude`.
     pub ignore_files: IgnoreFiles,
     /// Worker threads (0 = all cores).
     pub threads: usize,
 }
 
-/// Walks in parallel; `make_visitor` is called once per worker thread and its visitor gets every
-/// entry that thread sees.
-pub fn walk<F, V>(opts: &WalkOptions, make_visitor: F)
-where
-    F: Fn() -> V + Sync,
-    V: FnMut(Entry) + Send,
-{
+/// Walks the roots in parallel and lists what is there. Candidates come out sorted by display
+/// path, so the listing does not depend on thread timing.
+pub fn walk(opts: &WalkOptions) -> Listing {
     let mut roots = opts.roots.iter();
-    let Some(first) = roots.next() else { return };
+    let Some(first) = roots.next() else {
+        return Listing::default();
+    };
     let mut builder = WalkBuilder::new(first);
     for r in roots {
         builder.add(r);
@@ -82,58 +83,70 @@ where
         .git_global(false)
         .git_exclude(respect)
         .require_git(false)
-        .follow_links(opts.follow_symlinks)
+        .follow_links(opts.symlinks == Symlinks::Follow)
         .threads(opts.threads)
         .filter_entry(|e| e.file_name() != ".git");
-    let base = opts.base.clone();
-    let max = opts.max_file_size;
+    let shared = Mutex::new(Listing::default());
     builder.build_parallel().run(|| {
-        let mut visit = make_visitor();
-        let base = base.clone();
+        let mut local = ThreadListing {
+            listing: Listing::default(),
+            shared: &shared,
+        };
+        let base = opts.base.clone();
         Box::new(move |result| {
+            let found = &mut local.listing;
             match result {
-                Ok(entry) => {
-                    if let Some(e) = classify(&entry, &base, max) {
-                        visit(e);
-                    }
-                }
-                Err(err) => visit(Entry::Error {
-                    display: error_path(&err, &base),
-                    message: crate::rules::one_line(&strip_path(&err.to_string())),
+                Ok(entry) => classify(&entry, &base, found),
+                Err(err) => found.errors.push(ScanError {
+                    path: error_path(&err, &base),
+                    message: one_line(&strip_path(&err.to_string())),
                 }),
             }
             WalkState::Continue
         })
     });
+    let mut listing = shared.into_inner().unwrap_or_else(|p| p.into_inner());
+    listing
+        .candidates
+        .sort_by(|a, b| a.display().cmp(b.display()));
+    listing.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    listing
 }
 
-fn classify(entry: &ignore::DirEntry, base: &Path, max: u64) -> Option<Entry> {
+/// One walker thread's findings, merged into the shared listing when the thread is done.
+struct ThreadListing<'a> {
+    listing: Listing,
+    shared: &'a Mutex<Listing>,
+}
+
+impl Drop for ThreadListing<'_> {
+    fn drop(&mut self) {
+        let mut shared = self.shared.lock().unwrap_or_else(|p| p.into_inner());
+        shared.append(&mut self.listing);
+    }
+}
+
+fn classify(entry: &ignore::DirEntry, base: &Path, out: &mut Listing) {
     let display = super::display_path(entry.path(), base);
-    let ft = entry.file_type()?;
+    let Some(ft) = entry.file_type() else { return };
     if ft.is_dir() {
-        return None;
+        return;
     }
     if ft.is_symlink() {
-        return Some(Entry::Skipped {
-            display,
-            reason: SkipReason::Symlink,
-        });
+        out.skipped.push(SkipReason::Symlink);
+        return;
     }
     if !ft.is_file() {
-        return None; // sockets, fifos, devices
+        return; // sockets, fifos, devices
     }
     match entry.metadata() {
-        Ok(m) if m.len() > max => Some(Entry::Skipped {
-            display,
-            reason: SkipReason::TooLarge,
-        }),
-        Ok(m) => Some(Entry::File {
+        Ok(m) => out.candidates.push(Candidate::File {
             path: entry.path().to_path_buf(),
             display,
             len: m.len(),
         }),
-        Err(e) => Some(Entry::Error {
-            display,
+        Err(e) => out.errors.push(ScanError {
+            path: display,
             message: strip_path(&e.to_string()),
         }),
     }

@@ -1,9 +1,9 @@
 //! Runs every rule's `examples` and `negative_examples` through the real matcher (entropy gate,
 //! placeholder detector and allowlists included). Shared by `sealant rules check` and `cargo test`.
 
-use super::Rule;
+use super::{InlineAllow, RuleSet};
 use crate::allow::Allowlist;
-use crate::matcher::{InlineAllow, RuleSet, Scratch};
+use crate::rules::Rule;
 
 /// One failed example.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub fn check_examples(rules: &[Rule]) -> Vec<ExampleFailure> {
                 continue;
             }
         };
-        let mut scratch = Scratch::default();
+        let mut matcher = set.matcher();
         if rule.examples.is_empty() {
             failures.push(ExampleFailure {
                 rule: rule.id.clone(),
@@ -51,7 +51,7 @@ pub fn check_examples(rules: &[Rule]) -> Vec<ExampleFailure> {
             });
         }
         for (i, ex) in rule.examples.iter().enumerate() {
-            if set.find(ex.as_bytes(), "example", &mut scratch).is_empty() {
+            if matcher.find(ex.as_bytes(), "example").is_empty() {
                 failures.push(ExampleFailure {
                     rule: rule.id.clone(),
                     problem: format!("example #{} does not match", i + 1),
@@ -59,7 +59,7 @@ pub fn check_examples(rules: &[Rule]) -> Vec<ExampleFailure> {
             }
         }
         for (i, ex) in rule.negative_examples.iter().enumerate() {
-            if !set.find(ex.as_bytes(), "example", &mut scratch).is_empty() {
+            if !matcher.find(ex.as_bytes(), "example").is_empty() {
                 failures.push(ExampleFailure {
                     rule: rule.id.clone(),
                     problem: format!("negative example #{} matches", i + 1),

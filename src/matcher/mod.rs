@@ -3,14 +3,27 @@
 //! regexes, each region at most once per rule. Matches then pass the entropy gate, the placeholder
 //! detector, the allowlists and inline allow comments before they become [`Finding`]s.
 //!
+//! A `RuleSet` is shared by every thread; matching goes through a [`Matcher`], one per worker
+//! thread, which owns its clones of the rules' regexes (the program stays shared behind the regex
+//! crate's `Arc`, each clone gets its own cache: sharing one `Regex` across threads makes them
+//! contend for its cache pool) and its buffers.
+//!
 //! Cost is linear in the content: regions are clipped to [`LINE_WINDOW`] around a hit and merged
 //! per rule, so a megabyte-long minified line with many hits is still read a bounded number of times.
+//!
+//! Neighbours: `rules` (validated rules in), `allow` and `placeholder` (filters), `finding` (out);
+//! [`check`] runs rules' examples through this matcher.
+
+pub mod check;
+mod lines;
 
 use crate::allow::{has_inline_marker, Allowlist};
-use crate::finding::{Finding, Fingerprint, Location, Position, Secret};
+use crate::finding::{Finding, Fingerprint, Location, Secret};
 use crate::placeholder::is_placeholder;
 use crate::rules::{PlaceholderPolicy, Rule, SecretGroup};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use lines::LineCounter;
+use regex::bytes::Regex;
 use std::sync::Arc;
 
 /// How far around a keyword hit a single-line rule looks on very long lines.
@@ -39,16 +52,19 @@ struct Compiled {
     inline: InlineAllow,
 }
 
-/// The compiled rules plus global filters. Cheap to clone (shared behind an `Arc`); clone one per
-/// worker thread.
+/// The compiled rules plus global filters. Cheap to clone (shared behind an `Arc`); match with a
+/// [`Matcher`] per thread.
 #[derive(Clone, Debug)]
 pub struct RuleSet {
     inner: Arc<Compiled>,
 }
 
-/// Reusable per-worker buffers.
-#[derive(Default)]
-pub struct Scratch {
+/// One thread's matching state: the rule set, this thread's regex clones (made on a rule's first
+/// use in this thread) and reusable buffers. Not `Sync` by intent: make one per worker.
+pub struct Matcher {
+    rules: RuleSet,
+    /// Per rule: this thread's clone of the compiled regex (`None` until first used).
+    regexes: Vec<Option<Regex>>,
     regions: Vec<(u32, usize, usize)>,
     raw: Vec<RawMatch>,
 }
@@ -126,40 +142,60 @@ impl RuleSet {
         self.inner.global.allows_path(path)
     }
 
+    /// A matcher for one thread.
+    pub fn matcher(&self) -> Matcher {
+        Matcher {
+            rules: self.clone(),
+            regexes: vec![None; self.inner.rules.len()],
+            regions: Vec::new(),
+            raw: Vec::new(),
+        }
+    }
+}
+
+impl Matcher {
+    /// The rule set this matcher runs.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
     /// Finds secrets in `content` (already decoded text) of the file at `path` (used for path
     /// filters and fingerprints). Findings come out sorted by offset, at most one per (rule, span).
-    pub fn find(&self, content: &[u8], path: &str, scratch: &mut Scratch) -> Vec<Finding> {
-        let c = &*self.inner;
+    pub fn find(&mut self, content: &[u8], path: &str) -> Vec<Finding> {
+        let Matcher {
+            rules: set,
+            regexes,
+            regions,
+            raw,
+        } = self;
+        let c = &*set.inner;
         if c.global.allows_path(path) {
             return Vec::new();
         }
-        scratch.regions.clear();
-        scratch.raw.clear();
+        regions.clear();
+        raw.clear();
         if let Some(ac) = &c.keywords {
             for hit in ac.find_overlapping_iter(content) {
                 for &r in &c.keyword_rules[hit.pattern().as_usize()] {
                     let rule = &c.rules[r as usize];
                     let (a, b) = region(content, hit.start(), hit.end(), rule.multiline);
-                    scratch.regions.push((r, a, b));
+                    regions.push((r, a, b));
                 }
             }
         }
         for &r in &c.keywordless {
-            scratch.regions.push((r, 0, content.len()));
+            regions.push((r, 0, content.len()));
         }
-        if scratch.regions.is_empty() {
+        if regions.is_empty() {
             return Vec::new();
         }
-        scratch.regions.sort_unstable();
+        regions.sort_unstable();
         let mut i = 0;
-        while i < scratch.regions.len() {
-            let (r, a, mut b) = scratch.regions[i];
+        while i < regions.len() {
+            let (r, a, mut b) = regions[i];
             let mut j = i + 1;
-            while j < scratch.regions.len()
-                && scratch.regions[j].0 == r
-                && scratch.regions[j].1 <= b
-            {
-                b = b.max(scratch.regions[j].2);
+            while j < regions.len() && regions[j].0 == r && regions[j].1 <= b {
+                b = b.max(regions[j].2);
                 j += 1;
             }
             let rule = &c.rules[r as usize];
@@ -167,16 +203,16 @@ impl RuleSet {
                 i = j;
                 continue;
             }
-            self.run_rule(r, rule, content, a, b, path, &mut scratch.raw);
+            if let Some(regex) = thread_regex(&mut regexes[r as usize], rule) {
+                set.run_rule(r, rule, regex, content, a, b, path, raw);
+            }
             i = j;
         }
-        scratch.raw.sort_by_key(|m| (m.start, m.rule));
-        scratch.raw.dedup_by_key(|m| (m.start, m.end, m.rule));
-        self.drop_shadowed(&mut scratch.raw);
+        raw.sort_by_key(|m| (m.start, m.rule));
+        raw.dedup_by_key(|m| (m.start, m.end, m.rule));
+        set.drop_shadowed(raw);
         let mut lines = LineCounter::new(content);
-        scratch
-            .raw
-            .drain(..)
+        raw.drain(..)
             .map(|m| {
                 let rule = &c.rules[m.rule as usize];
                 let start = lines.position(m.start);
@@ -201,7 +237,19 @@ impl RuleSet {
             })
             .collect()
     }
+}
 
+/// This thread's clone of `rule`'s regex, made on first use. `None` if the (built-in) regex does
+/// not compile; the test suite and `rules check` report that, and user-written rules cannot get
+/// here (they are compiled when validated).
+fn thread_regex<'a>(slot: &'a mut Option<Regex>, rule: &Rule) -> Option<&'a Regex> {
+    if slot.is_none() {
+        *slot = Some(rule.compiled().ok()?.regex.clone());
+    }
+    slot.as_ref()
+}
+
+impl RuleSet {
     /// One secret, one finding: a key=value (generic) match that overlaps a match of a specific
     /// rule is dropped, and of several matches with the same span only the first rule's is kept.
     fn drop_shadowed(&self, raw: &mut Vec<RawMatch>) {
@@ -247,6 +295,7 @@ impl RuleSet {
         &self,
         r: u32,
         rule: &Rule,
+        regex: &Regex,
         content: &[u8],
         a: usize,
         b: usize,
@@ -257,7 +306,7 @@ impl RuleSet {
         let Ok(compiled) = rule.compiled() else {
             return;
         };
-        for caps in compiled.regex.captures_iter(hay) {
+        for caps in regex.captures_iter(hay) {
             let m = match compiled.secret_group {
                 SecretGroup::Named(i) => caps.get(i),
                 SecretGroup::First => caps.get(1),
@@ -346,82 +395,20 @@ fn region(content: &[u8], start: usize, end: usize, multiline: bool) -> (usize, 
     (a, b.max(end))
 }
 
-/// Converts increasing byte offsets into line/column positions in one forward pass: each byte
-/// of the content is looked at a bounded number of times, however long its lines (columns are
-/// counted incrementally, not from the start of the line for every finding).
-#[derive(Clone)]
-struct LineCounter<'a> {
-    content: &'a [u8],
-    /// Offset the counters describe.
-    pos: usize,
-    /// 1-based line of `pos`.
-    line: usize,
-    /// 0-based character column of `pos`.
-    col: usize,
-}
-
-/// Characters in `bytes` (UTF-8 lead bytes; invalid bytes count as one each).
-fn chars(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
-}
-
-impl<'a> LineCounter<'a> {
-    fn new(content: &'a [u8]) -> Self {
-        LineCounter {
-            content,
-            pos: 0,
-            line: 1,
-            col: 0,
-        }
-    }
-
-    fn advance(&mut self, offset: usize) {
-        if offset < self.pos {
-            *self = LineCounter::new(self.content);
-        }
-        let span = &self.content[self.pos..offset];
-        match memchr::memrchr(b'\n', span) {
-            Some(last) => {
-                self.line += memchr::memchr_iter(b'\n', span).count();
-                self.col = chars(&span[last + 1..]);
-            }
-            None => self.col += chars(span),
-        }
-        self.pos = offset;
-    }
-
-    /// Position of the character at `offset`.
-    fn position(&mut self, offset: usize) -> Position {
-        self.advance(offset);
-        Position {
-            line: self.line,
-            column: self.col + 1,
-        }
-    }
-
-    /// Position just past the character ending at `offset` (does not move the cursor).
-    fn position_after(&self, offset: usize) -> Position {
-        let mut probe = self.clone();
-        probe.advance(offset);
-        Position {
-            line: probe.line,
-            column: probe.col + 1,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Position;
     use crate::rules::parse_rules;
 
-    fn set(toml: &str) -> RuleSet {
+    fn set(toml: &str) -> Matcher {
         RuleSet::new(
             parse_rules(toml, "test").unwrap(),
             Allowlist::default(),
             InlineAllow::Honour,
         )
         .unwrap()
+        .matcher()
     }
 
     const TOKEN_RULE: &str = r#"
@@ -434,9 +421,9 @@ entropy = 3.0
 
     #[test]
     fn finds_with_positions() {
-        let rs = set(TOKEN_RULE);
+        let mut rs = set(TOKEN_RULE);
         let text = "a\nb = \"tok_R8x2Kq9LmZ4vT7wN3pB6\"\n";
-        let f = rs.find(text.as_bytes(), "x", &mut Scratch::default());
+        let f = rs.find(text.as_bytes(), "x");
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].location.start, Position { line: 2, column: 6 });
         assert_eq!(
@@ -451,21 +438,19 @@ entropy = 3.0
 
     #[test]
     fn inline_allow_and_entropy() {
-        let rs = set(TOKEN_RULE);
+        let mut rs = set(TOKEN_RULE);
         let text = "tok_R8x2Kq9LmZ4vT7wN3pB6 # sealant:allow\ntok_abababababababababab\n";
-        assert!(rs
-            .find(text.as_bytes(), "x", &mut Scratch::default())
-            .is_empty());
+        assert!(rs.find(text.as_bytes(), "x").is_empty());
     }
 
     #[test]
     fn long_lines_stay_linear_and_find_everything() {
-        let rs = set(TOKEN_RULE);
+        let mut rs = set(TOKEN_RULE);
         let mut text = String::new();
         for i in 0..2000 {
             text.push_str(&format!("var a{i}=\"tok_R8x2Kq9LmZ4vT7wN{:04}\";", i));
         }
-        let f = rs.find(text.as_bytes(), "min.js", &mut Scratch::default());
+        let f = rs.find(text.as_bytes(), "min.js");
         assert_eq!(f.len(), 2000);
         assert!(f.iter().all(|f| f.location.start.line == 1));
         // Columns are exact although counted incrementally.
@@ -477,9 +462,9 @@ entropy = 3.0
 
     #[test]
     fn columns_count_characters_across_lines() {
-        let rs = set(TOKEN_RULE);
+        let mut rs = set(TOKEN_RULE);
         let text = "é\nxé tok_R8x2Kq9LmZ4vT7wN3pB6 ééé tok_R8x2Kq9LmZ4vT7wN3pB7\n\ntok_R8x2Kq9LmZ4vT7wN3pB8";
-        let f = rs.find(text.as_bytes(), "x", &mut Scratch::default());
+        let f = rs.find(text.as_bytes(), "x");
         let pos: Vec<(usize, usize, usize)> = f
             .iter()
             .map(|f| {
@@ -495,7 +480,7 @@ entropy = 3.0
 
     #[test]
     fn a_value_a_specific_rule_rejects_does_not_resurface_as_generic() {
-        let rs = set(r#"
+        let mut rs = set(r#"
 [[rule]]
 id = "tok"
 keywords = ["tok_"]
@@ -509,16 +494,13 @@ generic = true
 keywords = ["token"]
 regex = '''(?i)token\s*=\s*(?P<secret>[A-Za-z0-9_]{8,})'''
 "#);
-        let mut scratch = Scratch::default();
-        assert!(rs
-            .find(b"TOKEN = tok_DocsOnlyKq9LmZ4vT7wX", "x", &mut scratch)
-            .is_empty());
-        let f = rs.find(b"TOKEN = tok_R8x2Kq9LmZ4vT7wN3pB6", "x", &mut scratch);
+        assert!(rs.find(b"TOKEN = tok_DocsOnlyKq9LmZ4vT7wX", "x").is_empty());
+        let f = rs.find(b"TOKEN = tok_R8x2Kq9LmZ4vT7wN3pB6", "x");
         assert_eq!(
             f.iter().map(|f| f.rule.as_str()).collect::<Vec<_>>(),
             ["tok"]
         );
-        let f = rs.find(b"TOKEN = R8x2Kq9LmZ4vT7wN3pB6", "x", &mut scratch);
+        let f = rs.find(b"TOKEN = R8x2Kq9LmZ4vT7wN3pB6", "x");
         assert_eq!(
             f.iter().map(|f| f.rule.as_str()).collect::<Vec<_>>(),
             ["generic"]
@@ -527,7 +509,7 @@ regex = '''(?i)token\s*=\s*(?P<secret>[A-Za-z0-9_]{8,})'''
 
     #[test]
     fn multiline_rule_spans_lines() {
-        let rs = set(r#"
+        let mut rs = set(r#"
 [[rule]]
 id = "pem"
 keywords = ["-----begin"]
@@ -537,7 +519,7 @@ regex = '''-----BEGIN PRIVATE KEY-----[\s\S]{10,}?-----END PRIVATE KEY-----'''
 "#);
         let text =
             "x\n-----BEGIN PRIVATE KEY-----\nMIIEv0AB\nQ2Fkjd93\n-----END PRIVATE KEY-----\n";
-        let f = rs.find(text.as_bytes(), "k.pem", &mut Scratch::default());
+        let f = rs.find(text.as_bytes(), "k.pem");
         assert_eq!(f.len(), 1);
         assert_eq!((f[0].location.start.line, f[0].location.end.line), (2, 5));
     }

@@ -1,14 +1,20 @@
 //! `sealant baseline ...`: create, update, check, audit and import. Each scans the whole root
-//! (ignoring the current baseline), then edits the baseline file deterministically and writes it
-//! atomically. Nothing here prints a secret: entries hold hashes, output shows redacted values.
+//! through the same pipeline as `scan` (ignoring the current baseline), then edits the baseline
+//! file deterministically and writes it atomically. Nothing here prints a secret: entries hold
+//! hashes, output shows redacted values.
 
-use crate::app::{project_root, Plan};
-use crate::baseline::{self, Baseline, Entry, Label, Scope, SecretHasher, BASELINE_FILE_NAME};
-use crate::cli::*;
+use crate::baseline::{
+    self, Baseline, BaselineFile, Entry, Label, Scope, SecretHasher, BASELINE_FILE_NAME,
+};
+use crate::cli::{
+    BaselineArgs, BaselineCheckArgs, BaselineCommand, BaselineFileArgs, BaselineImportArgs,
+    ImportFormat,
+};
 use crate::exit::ExitStatus;
 use crate::finding::Finding;
-use crate::scan::{self, Outcome};
-use crate::source::worktree::WalkOptions;
+use crate::plan::{self, project_root, BaselineChoice, FilesRequest, Options};
+use crate::scan::Outcome;
+use crate::source::worktree::{self, IgnoreFiles, Symlinks};
 use anyhow::{anyhow, bail, Context, Result};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, IsTerminal, Write};
@@ -51,34 +57,24 @@ fn target(args: &BaselineFileArgs) -> Result<Target> {
 }
 
 /// Scans the whole root with no baseline applied.
-fn scan_all(
-    t: &Target,
-    args: &BaselineFileArgs,
-    max_file_size: Option<u64>,
-) -> Result<(Plan, Outcome)> {
-    let common = CommonArgs {
-        format: FormatArg::Text,
-        output: None,
-        show_secrets: false,
+fn scan_all(t: &Target, args: &BaselineFileArgs, max_file_size: Option<u64>) -> Result<Outcome> {
+    let options = Options {
         config: args.config.clone(),
-        baseline: None,
-        no_baseline: true,
-        no_inline_allow: false,
+        baseline: BaselineChoice::Ignore,
         max_file_size,
-        threads: None,
-        color: ColorArg::Never,
-        quiet: true,
+        ..Options::default()
     };
-    let plan = Plan::resolve(t.root.clone(), &common)?;
-    let opts = WalkOptions {
-        roots: vec![t.root.clone()],
-        base: t.root.clone(),
-        max_file_size: plan.settings.max_file_size,
-        follow_symlinks: false,
-        ignore_files: crate::source::worktree::IgnoreFiles::Respect,
-        threads: 0,
+    let request = FilesRequest {
+        paths: vec![t.root.clone()],
+        root: Some(t.root.clone()),
+        symlinks: Symlinks::Skip,
+        ignore_files: IgnoreFiles::Respect,
     };
-    let outcome = scan::scan_worktree(&plan.rules, &opts);
+    let (plan, tree) = plan::files(&options, request)?;
+    let listing = worktree::walk(&tree.walk);
+    let mut batch = plan.pipeline().run(&listing.candidates, &|| {});
+    batch.errors.extend(listing.errors);
+    let outcome = batch.into_outcome(Scope::Complete);
     for e in &outcome.errors {
         eprintln!("sealant: error: {}: {}", e.path, e.message);
     }
@@ -88,7 +84,7 @@ fn scan_all(
             outcome.errors.len()
         );
     }
-    Ok((plan, outcome))
+    Ok(outcome)
 }
 
 /// Scans the whole root and compares every finding with `b`.
@@ -97,15 +93,13 @@ fn scan_and_compare(
     args: &BaselineFileArgs,
     b: &Baseline,
 ) -> Result<baseline::Comparison> {
-    let (_, outcome) = scan_all(t, args, None)?;
-    let hasher = hasher_for(b, &t.path)?;
-    Ok(baseline::compare(
-        b,
-        &hasher,
-        outcome.findings,
-        Scope::Complete,
-        &baseline::today(),
-    ))
+    let outcome = scan_all(t, args, None)?;
+    let file = BaselineFile::with(&t.path, b.clone())?;
+    Ok(file.compare(outcome.findings, &Scope::Complete))
+}
+
+fn hasher_for(b: &Baseline, path: &std::path::Path) -> Result<SecretHasher> {
+    SecretHasher::new(&b.hash).map_err(|m| anyhow!("baseline {}: {m}", path.display()))
 }
 
 fn entry_for(f: &Finding, hasher: &SecretHasher) -> Entry {
@@ -118,10 +112,6 @@ fn entry_for(f: &Finding, hasher: &SecretHasher) -> Entry {
         note: None,
         expires: None,
     }
-}
-
-fn hasher_for(b: &Baseline, path: &std::path::Path) -> Result<SecretHasher> {
-    SecretHasher::new(&b.hash).map_err(|m| anyhow!("baseline {}: {m}", path.display()))
 }
 
 /// `create`: a new baseline of everything found. With `--force` over an existing file, its salt
@@ -140,7 +130,7 @@ fn create(a: BaselineArgs) -> Result<ExitStatus> {
     } else {
         None
     };
-    let (_, outcome) = scan_all(&t, &a.file, a.max_file_size)?;
+    let outcome = scan_all(&t, &a.file, a.max_file_size)?;
     let mut b = Baseline::new();
     if let Some(prev) = &previous {
         b.hash = prev.hash.clone();
@@ -181,10 +171,10 @@ fn update(a: BaselineArgs) -> Result<ExitStatus> {
         Baseline::new()
     };
     let before = t.path.exists().then(|| b.to_bytes());
-    let (_, outcome) = scan_all(&t, &a.file, a.max_file_size)?;
+    let outcome = scan_all(&t, &a.file, a.max_file_size)?;
     let hasher = hasher_for(&b, &t.path)?;
     let today = baseline::today();
-    let cmp = baseline::compare(&b, &hasher, outcome.findings, Scope::Complete, &today);
+    let cmp = baseline::compare(&b, &hasher, outcome.findings, &Scope::Complete, &today);
     let mut out = std::io::stdout().lock();
     for (ei, new_path) in &cmp.moved {
         let e = &mut b.entries[*ei];
@@ -438,7 +428,7 @@ fn import(a: BaselineImportArgs) -> Result<ExitStatus> {
         ImportFormat::Gitleaks => crate::import::gitleaks(&text),
     }
     .map_err(|m| anyhow!("{}: {m}", a.input.display()))?;
-    let (_, outcome) = scan_all(&t, &a.file, None)?;
+    let outcome = scan_all(&t, &a.file, None)?;
     let hasher = hasher_for(&b, &t.path)?;
     let (matched, unmatched) = crate::import::match_records(&records, &outcome.findings);
     let mut added = 0;

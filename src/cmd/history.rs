@@ -1,0 +1,79 @@
+//! `sealant history`: the commits named by revspecs (`A..B`, `^A`, tips; default `HEAD`), or with
+//! `--all` every commit reachable from any ref and `HEAD`. Findings say whether the secret is
+//! still in `HEAD`'s tree. A repository without commits is a clean, empty scan.
+//!
+//! [`scan_history`] is the one history scan, shared with the push hooks (`push`): plan the unique
+//! blobs (`source::history`), run them through the pipeline, attribute findings to commits,
+//! compare with the baseline and report.
+
+use super::progress::Progress;
+use crate::baseline::Scope;
+use crate::cli::HistoryArgs;
+use crate::exit::ExitStatus;
+use crate::plan::{self, Commits, HistorySource, Plan, PresenceCheck};
+use crate::report::Mode;
+use crate::scan::Outcome;
+use crate::source::history;
+use anyhow::Result;
+
+/// Runs `sealant history`.
+pub(super) fn run(args: HistoryArgs) -> Result<ExitStatus> {
+    let commits = if args.all {
+        Commits::All
+    } else {
+        Commits::Revspecs(args.revs)
+    };
+    let (plan, source) = plan::history(
+        &super::options(&args.git.common),
+        args.git.repo.as_deref(),
+        commits,
+    )?;
+    scan_history(&plan, source)
+}
+
+/// Plans, scans, attributes and reports the commits of `source`.
+pub(super) fn scan_history(plan: &Plan, source: HistorySource) -> Result<ExitStatus> {
+    let repo = &source.repo.repo;
+    let mut notes = source.selected.notes;
+    let progress = Progress::new(!plan.report.quiet);
+    progress.start_planning();
+    let skip_path = |p: &str| plan.rules.path_allowed(p);
+    let history = history::plan(repo, &source.selected.selection, &skip_path, &mut || {
+        progress.inc()
+    })?;
+    progress.start_scanning(history.blobs.len() as u64);
+
+    let sync = repo.clone().into_sync();
+    let candidates = history.candidates();
+    let batch = plan
+        .pipeline()
+        .with_repo(&sync)
+        .run(&candidates, &|| progress.inc());
+    drop(candidates);
+
+    let head = match source.presence {
+        PresenceCheck::Report => history::head_blobs(repo)?,
+        PresenceCheck::Skip => None,
+    };
+    let mut stats = batch.stats;
+    for (reason, n) in &history.skipped {
+        stats.skip_many(*reason, *n);
+    }
+    stats.commits = history.commits.len() as u64;
+    let findings = history.attribute(repo, batch.found, head.as_ref())?;
+    let outcome = Outcome::new(findings, batch.errors, stats, Scope::History);
+    drop(progress);
+
+    if history.shallow_boundaries > 0 {
+        notes.push(format!(
+            "shallow clone: history stops at {} boundary commit{}",
+            history.shallow_boundaries,
+            if history.shallow_boundaries == 1 {
+                ""
+            } else {
+                "s"
+            }
+        ));
+    }
+    super::finish(plan, Mode::History, outcome, &notes)
+}

@@ -1,0 +1,212 @@
+//! The command-line edge: one module per command, each turning its [`Cli`] arguments into a plan
+//! request (`plan`), running the pipeline (`scan`) on the resolved source, comparing with the
+//! baseline and reporting. This module dispatches, converts the options every command shares, and
+//! writes the report and the summary line ([`finish`]). Only `main` and `cmd` see `cli`; errors
+//! here are `anyhow` with context, and `main` prints them.
+
+mod baseline;
+mod history;
+mod install;
+mod progress;
+mod push;
+mod rules;
+mod scan;
+mod staged;
+
+use crate::baseline::Comparison;
+use crate::cli::{Cli, ColorArg, Command, CommonArgs, FormatArg};
+use crate::error::one_line;
+use crate::exit::ExitStatus;
+use crate::matcher::InlineAllow;
+use crate::plan::{BaselineChoice, Options, Plan, ReportRequest};
+use crate::report::{self, ColorChoice, Format, Mode, ReportContext, SecretDisplay};
+use crate::scan::Outcome;
+use anyhow::{Context, Result};
+use std::io::Write;
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<ExitStatus> {
+    match cli.command {
+        Command::Scan(args) => scan::run(args),
+        Command::Staged(args) => staged::run(args),
+        Command::History(args) => history::run(args),
+        Command::PrePush(args) => push::run_pre_push(args),
+        Command::PreReceive(args) => push::run_pre_receive(args),
+        Command::Install(args) => install::run(args),
+        Command::Rules(cmd) => rules::run(cmd),
+        Command::Baseline(cmd) => baseline::run(cmd),
+    }
+}
+
+/// The one-line form of an error chain: `context: cause: cause`.
+pub fn error_line(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let s = one_line(&cause.to_string());
+        if !parts.iter().any(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+    }
+    parts.join(": ")
+}
+
+/// The plan options of the flags every scanning command shares.
+fn options(common: &CommonArgs) -> Options {
+    Options {
+        config: common.config.clone(),
+        baseline: if common.no_baseline {
+            BaselineChoice::Ignore
+        } else {
+            match &common.baseline {
+                Some(p) => BaselineChoice::File(p.clone()),
+                None => BaselineChoice::Discover,
+            }
+        },
+        inline_allow: common.no_inline_allow.then_some(InlineAllow::Ignore),
+        max_file_size: common.max_file_size,
+        threads: common.threads,
+        report: ReportRequest {
+            format: match common.format {
+                FormatArg::Text => Format::Text,
+                FormatArg::Json => Format::Json,
+                FormatArg::Jsonl => Format::Jsonl,
+                FormatArg::Sarif => Format::Sarif,
+                FormatArg::Junit => Format::Junit,
+            },
+            output: common.output.clone(),
+            secrets: if common.show_secrets {
+                SecretDisplay::Plain
+            } else {
+                SecretDisplay::Redacted
+            },
+            color: match common.color {
+                ColorArg::Auto => ColorChoice::Auto,
+                ColorArg::Always => ColorChoice::Always,
+                ColorArg::Never => ColorChoice::Never,
+            },
+            quiet: common.quiet,
+        },
+    }
+}
+
+/// Compares the outcome with the baseline, writes the report and the summary, and returns the
+/// exit status. `notes` are appended to the summary after the plan's own.
+fn finish(plan: &Plan, mode: Mode, mut outcome: Outcome, notes: &[String]) -> Result<ExitStatus> {
+    let findings = std::mem::take(&mut outcome.findings);
+    let cmp = plan.compare(findings, &outcome.scope);
+    outcome.stats.elapsed = plan.started.elapsed();
+    let ctx = ReportContext {
+        secrets: plan.report.secrets,
+        color: plan.report.color,
+        mode,
+        rules: plan
+            .rules
+            .rules()
+            .iter()
+            .map(|r| (r.id.clone(), r.description.clone()))
+            .collect(),
+    };
+    match &plan.report.output {
+        Some(path) => {
+            let mut buf = Vec::new();
+            report::write(plan.report.format, &cmp.new, &ctx, &mut buf)?;
+            crate::baseline::write_atomically(path, &buf)
+                .with_context(|| format!("cannot write report {}", path.display()))?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            let res = report::write(plan.report.format, &cmp.new, &ctx, &mut lock)
+                .and_then(|_| lock.flush());
+            if let Err(e) = res {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return Err(e).context("cannot write report to standard output");
+                }
+            }
+        }
+    }
+    for e in &outcome.errors {
+        eprintln!("sealant: error: {}: {}", e.path, e.message);
+    }
+    if !plan.report.quiet {
+        let all_notes: Vec<String> = plan.notes.iter().chain(notes).cloned().collect();
+        eprintln!(
+            "{}",
+            summary(&outcome, &cmp, plan.baseline.is_some(), &all_notes)
+        );
+    }
+    Ok(status(cmp.new.len(), outcome.errors.len()))
+}
+
+/// Exit status from counts: findings win over errors.
+pub fn status(new_findings: usize, errors: usize) -> ExitStatus {
+    if new_findings > 0 {
+        ExitStatus::Findings
+    } else if errors > 0 {
+        ExitStatus::Error
+    } else {
+        ExitStatus::Clean
+    }
+}
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < 3 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The one-line summary for stderr.
+pub fn summary(
+    outcome: &Outcome,
+    cmp: &Comparison,
+    has_baseline: bool,
+    notes: &[String],
+) -> String {
+    let s = &outcome.stats;
+    let mut parts = vec![format!(
+        "scanned {} ({}) in {:.2}s",
+        plural(s.scanned as usize, "file", "files"),
+        human_bytes(s.bytes),
+        s.elapsed.as_secs_f64()
+    )];
+    if s.commits > 0 {
+        parts.push(plural(s.commits as usize, "commit", "commits"));
+    }
+    let skipped: u64 = s.skipped.values().sum();
+    if skipped > 0 {
+        let detail: Vec<String> = s
+            .skipped
+            .iter()
+            .map(|(k, v)| format!("{v} {}", k.label()))
+            .collect();
+        parts.push(format!("skipped {skipped} ({})", detail.join(", ")));
+    }
+    parts.push(plural(cmp.new.len(), "finding", "findings"));
+    if has_baseline {
+        parts.push(format!("{} baselined", cmp.baselined.len()));
+        if !cmp.stale.is_empty() {
+            parts.push(format!("{} stale baseline entries", cmp.stale.len()));
+        }
+        if !cmp.expired.is_empty() {
+            parts.push(format!("{} expired baseline entries", cmp.expired.len()));
+        }
+    }
+    if !outcome.errors.is_empty() {
+        parts.push(plural(outcome.errors.len(), "error", "errors"));
+    }
+    parts.extend(notes.iter().cloned());
+    format!("sealant: {}", parts.join("; "))
+}

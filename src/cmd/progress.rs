@@ -1,0 +1,72 @@
+//! The history progress bar: on stderr, only on a terminal, not under CI, not with `--quiet`, and
+//! only once the run has lasted a second (short runs print nothing).
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// A progress bar on stderr: only on a terminal, not under CI, not with `--quiet`, and only
+/// once the run has lasted a second (short runs print nothing).
+pub(super) struct Progress {
+    bar: Option<ProgressBar>,
+    started: Instant,
+    shown: AtomicBool,
+}
+
+impl Progress {
+    const DELAY: Duration = Duration::from_secs(1);
+
+    pub(super) fn new(wanted: bool) -> Self {
+        let enabled = wanted && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+        let bar =
+            enabled.then(|| ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden()));
+        Progress {
+            bar,
+            started: Instant::now(),
+            shown: AtomicBool::new(false),
+        }
+    }
+
+    pub(super) fn start_planning(&self) {
+        if let Some(bar) = &self.bar {
+            if let Ok(style) =
+                ProgressStyle::with_template("{spinner} walking history: {pos} commits")
+            {
+                bar.set_style(style);
+            }
+        }
+    }
+
+    pub(super) fn start_scanning(&self, blobs: u64) {
+        if let Some(bar) = &self.bar {
+            if let Ok(style) = ProgressStyle::with_template(
+                "{spinner} scanning blobs {bar:30} {pos}/{len} ({eta})",
+            ) {
+                bar.set_style(style);
+            }
+            bar.reset();
+            bar.set_length(blobs);
+        }
+    }
+
+    pub(super) fn inc(&self) {
+        let Some(bar) = &self.bar else { return };
+        bar.inc(1);
+        if !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() >= Self::DELAY
+            && !self.shown.swap(true, Ordering::Relaxed)
+        {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            bar.enable_steady_tick(Duration::from_millis(120));
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
