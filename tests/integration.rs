@@ -9,6 +9,8 @@ mod baseline;
 mod fixtures;
 /// `sealant history`: attribution, presence, ranges, `--all`, and unusual repository shapes.
 mod history;
+/// The one pipeline and its plan: fatal errors first, `-j` bounds, baseline scope of partial scans.
+mod pipeline;
 /// The pre-commit framework running the published hook.
 mod precommit;
 /// `sealant pre-push` and `sealant pre-receive`: real pushes into bare repositories with hooks.
