@@ -2,51 +2,44 @@
 //! deterministic bytes, atomic writes, malformed files, and the team's pre-commit flow.
 
 use crate::util::*;
-use std::path::Path;
 
 const BASELINE: &str = ".sealant-baseline.json";
 
-fn token_line(n: u32) -> String {
-    format!("GITHUB_TOKEN={}\n", secrets::github(n))
-}
-
 /// A project with two files holding secrets.
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::TempDir::new().unwrap();
-    std::fs::create_dir_all(dir.path().join("config")).unwrap();
-    std::fs::write(
-        dir.path().join("config/app.env"),
-        format!("DEBUG=1\n{}", token_line(1)),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("legacy.py"),
-        format!("X = 1\nSTRIPE = \"{}\"\n", secrets::stripe(1)),
-    )
-    .unwrap();
-    dir
+fn project() -> TestDir {
+    TestDir::with(&[
+        (
+            "config/app.env",
+            format!("DEBUG=1\n{}", env_line(1)).as_bytes(),
+        ),
+        (
+            "legacy.py",
+            format!("X = 1\nSTRIPE = \"{}\"\n", secrets::stripe(1)).as_bytes(),
+        ),
+    ])
 }
 
-fn read(p: &Path) -> Vec<u8> {
-    std::fs::read(p).unwrap()
-}
-
-fn run(dir: &Path, args: &[&str]) -> std::process::Output {
-    sealant_in(dir).args(args).output().unwrap()
+/// Adds `fields` to the first baseline entry on line 2, as a reviewer editing the file by hand
+/// would; returns the new text.
+fn edit_entry(dir: &TestDir, fields: &[(&str, &str)]) -> String {
+    let added: String = fields
+        .iter()
+        .map(|(k, v)| format!(",\n      \"{k}\": \"{v}\""))
+        .collect();
+    let text = dir
+        .read_text(BASELINE)
+        .replacen("\"line\": 2", &format!("\"line\": 2{added}"), 1);
+    dir.write(BASELINE, &text);
+    text
 }
 
 #[test]
 fn create_writes_hashes_not_secrets_and_suppresses() {
     let dir = project();
-    assert_eq!(run(dir.path(), &["scan"]).status.code(), Some(1));
-    let out = run(dir.path(), &["baseline", "create"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(read(&dir.path().join(BASELINE))).unwrap();
+    dir.run(&["scan"]).assert_exit(1);
+    let out = dir.run(&["baseline", "create"]);
+    out.assert_exit(0);
+    let text = dir.read_text(BASELINE);
     assert!(
         !text.contains(&secrets::github(1)) && !text.contains(&secrets::stripe(1)),
         "secret stored: {text}"
@@ -56,40 +49,26 @@ fn create_writes_hashes_not_secrets_and_suppresses() {
     assert_eq!(v["hash"]["algorithm"], "argon2id");
     assert_eq!(v["entries"].as_array().unwrap().len(), 2);
     assert_eq!(v["entries"][0]["path"], "config/app.env");
-    let out = run(dir.path(), &["scan"]);
-    assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("2 baselined"));
+    let out = dir.run(&["scan"]);
+    out.assert_exit(0);
+    assert!(stderr(&out).contains("2 baselined"));
     // --no-baseline reports everything again.
-    assert_eq!(
-        run(dir.path(), &["scan", "--no-baseline"]).status.code(),
-        Some(1)
-    );
+    dir.run(&["scan", "--no-baseline"]).assert_exit(1);
 }
 
 #[test]
 fn create_refuses_to_overwrite_and_force_keeps_salt_and_labels() {
     let dir = project();
-    run(dir.path(), &["baseline", "create"]);
-    let path = dir.path().join(BASELINE);
+    dir.run(&["baseline", "create"]);
     // A reviewer labels an entry by hand.
-    let labeled = String::from_utf8(read(&path)).unwrap().replacen(
-        "\"line\": 2",
-        "\"line\": 2,\n      \"label\": \"rotated\",\n      \"note\": \"rotated 2026-01\"",
-        1,
-    );
-    std::fs::write(&path, &labeled).unwrap();
-    let out = run(dir.path(), &["baseline", "create"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
-    assert_eq!(read(&path), labeled.as_bytes());
+    let labeled = edit_entry(&dir, &[("label", "rotated"), ("note", "rotated 2026-01")]);
+    let out = dir.run(&["baseline", "create"]);
+    out.assert_exit(2);
+    assert!(stderr(&out).contains("already exists"));
+    assert_eq!(dir.read(BASELINE), labeled.as_bytes());
+    dir.run(&["baseline", "create", "--force"]).assert_exit(0);
     assert_eq!(
-        run(dir.path(), &["baseline", "create", "--force"])
-            .status
-            .code(),
-        Some(0)
-    );
-    assert_eq!(
-        String::from_utf8(read(&path)).unwrap(),
+        dir.read_text(BASELINE),
         labeled,
         "create --force must give the same bytes"
     );
@@ -98,148 +77,117 @@ fn create_refuses_to_overwrite_and_force_keeps_salt_and_labels() {
 #[test]
 fn update_on_an_unchanged_tree_changes_no_byte() {
     let dir = project();
-    run(dir.path(), &["baseline", "create"]);
-    let path = dir.path().join(BASELINE);
-    let before = read(&path);
-    let out = run(dir.path(), &["baseline", "update"]);
-    assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("up to date"));
-    assert_eq!(read(&path), before);
+    dir.run(&["baseline", "create"]);
+    let before = dir.read(BASELINE);
+    let out = dir.run(&["baseline", "update"]);
+    out.assert_exit(0);
+    assert!(stderr(&out).contains("up to date"));
+    assert_eq!(dir.read(BASELINE), before);
 }
 
 #[test]
 fn line_moves_crlf_and_reindentation_do_not_reopen_entries() {
     let dir = project();
-    run(dir.path(), &["baseline", "create"]);
-    let env = dir.path().join("config/app.env");
+    dir.run(&["baseline", "create"]);
     // Lines inserted above.
-    std::fs::write(&env, format!("A=1\nB=2\nC=3\nDEBUG=1\n{}", token_line(1))).unwrap();
-    assert_eq!(run(dir.path(), &["scan"]).status.code(), Some(0));
+    dir.write(
+        "config/app.env",
+        format!("A=1\nB=2\nC=3\nDEBUG=1\n{}", env_line(1)),
+    );
+    dir.run(&["scan"]).assert_exit(0);
     // CRLF.
-    std::fs::write(
-        &env,
-        format!("DEBUG=1\r\n{}", token_line(1).replace('\n', "\r\n")),
-    )
-    .unwrap();
-    assert_eq!(run(dir.path(), &["scan"]).status.code(), Some(0));
+    dir.write(
+        "config/app.env",
+        format!("DEBUG=1\r\n{}", env_line(1).replace('\n', "\r\n")),
+    );
+    dir.run(&["scan"]).assert_exit(0);
     // Re-indented.
-    std::fs::write(
-        dir.path().join("legacy.py"),
+    dir.write(
+        "legacy.py",
         format!("if True:\n        STRIPE = \"{}\"\n", secrets::stripe(1)),
-    )
-    .unwrap();
-    assert_eq!(run(dir.path(), &["scan"]).status.code(), Some(0));
+    );
+    dir.run(&["scan"]).assert_exit(0);
     // And update leaves the file alone (line hints are hints).
-    let before = read(&dir.path().join(BASELINE));
-    run(dir.path(), &["baseline", "update"]);
-    assert_eq!(read(&dir.path().join(BASELINE)), before);
+    let before = dir.read(BASELINE);
+    dir.run(&["baseline", "update"]);
+    assert_eq!(dir.read(BASELINE), before);
 }
 
 #[test]
 fn a_renamed_file_keeps_its_entries_and_update_reports_the_move() {
     let dir = project();
-    run(dir.path(), &["baseline", "create"]);
-    std::fs::create_dir_all(dir.path().join("deploy")).unwrap();
-    std::fs::rename(
-        dir.path().join("config/app.env"),
-        dir.path().join("deploy/prod.env"),
-    )
-    .unwrap();
-    assert_eq!(run(dir.path(), &["scan"]).status.code(), Some(0));
-    let out = run(dir.path(), &["baseline", "update"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    dir.run(&["baseline", "create"]);
+    std::fs::create_dir_all(dir.join("deploy")).unwrap();
+    std::fs::rename(dir.join("config/app.env"), dir.join("deploy/prod.env")).unwrap();
+    dir.run(&["scan"]).assert_exit(0);
+    let out = dir.run(&["baseline", "update"]);
+    let report = stdout(&out);
     assert!(
-        stdout.contains("~ github-classic-pat  config/app.env -> deploy/prod.env"),
-        "{stdout}"
+        report.contains(&format!(
+            "~ {GITHUB_RULE}  config/app.env -> deploy/prod.env"
+        )),
+        "{report}"
     );
-    let text = String::from_utf8(read(&dir.path().join(BASELINE))).unwrap();
+    let text = dir.read_text(BASELINE);
     assert!(text.contains("deploy/prod.env") && !text.contains("config/app.env"));
 }
 
 #[test]
 fn the_same_secret_pasted_into_a_second_file_is_new() {
     let dir = project();
-    run(dir.path(), &["baseline", "create"]);
-    std::fs::write(dir.path().join("copy.env"), token_line(1)).unwrap();
-    let out = run(dir.path(), &["scan", "--format", "jsonl"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        summary(&out.stdout),
-        vec![("github-classic-pat".into(), "copy.env".into(), 1)]
-    );
+    dir.run(&["baseline", "create"]);
+    dir.write("copy.env", env_line(1));
+    let out = dir.run(&["scan", "--format", "jsonl"]);
+    out.assert_exit(1);
+    assert_findings(&out.stdout, &[(GITHUB_RULE, "copy.env", 1)]);
 }
 
 #[test]
 fn stale_entries_fail_check_and_update_drops_them() {
     let dir = project();
-    run(dir.path(), &["baseline", "create"]);
-    assert_eq!(
-        run(dir.path(), &["baseline", "check"]).status.code(),
-        Some(0)
-    );
-    std::fs::write(dir.path().join("legacy.py"), "X = 1\n").unwrap();
-    let out = run(dir.path(), &["baseline", "check"]);
-    assert_eq!(out.status.code(), Some(1));
+    dir.run(&["baseline", "create"]);
+    dir.run(&["baseline", "check"]).assert_exit(0);
+    dir.write("legacy.py", "X = 1\n");
+    let out = dir.run(&["baseline", "check"]);
+    out.assert_exit(1);
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("legacy.py:2  stripe-secret-key  stale"),
+        stdout(&out).contains("legacy.py:2  stripe-secret-key  stale"),
         "{}",
-        String::from_utf8_lossy(&out.stdout)
+        stdout(&out)
     );
-    assert!(String::from_utf8_lossy(&run(dir.path(), &["scan"]).stderr).contains("1 stale"));
-    let out = run(dir.path(), &["baseline", "update"]);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("- stripe-secret-key  legacy.py:2"));
-    assert_eq!(
-        run(dir.path(), &["baseline", "check"]).status.code(),
-        Some(0)
-    );
+    assert!(stderr(&dir.run(&["scan"])).contains("1 stale"));
+    let out = dir.run(&["baseline", "update"]);
+    assert!(stdout(&out).contains("- stripe-secret-key  legacy.py:2"));
+    dir.run(&["baseline", "check"]).assert_exit(0);
 }
 
 #[test]
 fn expired_entries_stop_suppressing_and_labels_can_be_required() {
     let dir = project();
-    run(dir.path(), &["baseline", "create"]);
-    assert_eq!(
-        run(dir.path(), &["baseline", "check", "--require-labels"])
-            .status
-            .code(),
-        Some(1)
-    );
-    let path = dir.path().join(BASELINE);
-    let text = String::from_utf8(read(&path)).unwrap();
-    let text = text.replacen(
-        "\"line\": 2",
-        "\"line\": 2,\n      \"label\": \"accepted\",\n      \"expires\": \"2001-01-01\"",
-        1,
-    );
-    std::fs::write(&path, text).unwrap();
-    let out = run(dir.path(), &["scan", "--format", "jsonl"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        summary(&out.stdout),
-        vec![("github-classic-pat".into(), "config/app.env".into(), 2)]
-    );
-    let out = run(dir.path(), &["baseline", "check"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("expired"));
+    dir.run(&["baseline", "create"]);
+    dir.run(&["baseline", "check", "--require-labels"])
+        .assert_exit(1);
+    edit_entry(&dir, &[("label", "accepted"), ("expires", "2001-01-01")]);
+    let out = dir.run(&["scan", "--format", "jsonl"]);
+    out.assert_exit(1);
+    assert_findings(&out.stdout, &[(GITHUB_RULE, "config/app.env", 2)]);
+    let out = dir.run(&["baseline", "check"]);
+    out.assert_exit(1);
+    assert!(stdout(&out).contains("expired"));
 }
 
 #[test]
 fn writes_are_atomic_renames() {
     let dir = project();
-    run(dir.path(), &["baseline", "create"]);
-    let path = dir.path().join(BASELINE);
+    dir.run(&["baseline", "create"]);
     // A hard link keeps the old inode: a rename-based write leaves it untouched.
-    let link = dir.path().join("old-link.json");
-    std::fs::hard_link(&path, &link).unwrap();
-    let before = read(&path);
-    std::fs::write(dir.path().join("new.env"), token_line(2)).unwrap();
+    std::fs::hard_link(dir.join(BASELINE), dir.join("old-link.json")).unwrap();
+    let before = dir.read(BASELINE);
+    dir.write("new.env", env_line(2));
+    dir.run(&["baseline", "update"]).assert_exit(0);
+    assert_ne!(dir.read(BASELINE), before);
     assert_eq!(
-        run(dir.path(), &["baseline", "update"]).status.code(),
-        Some(0)
-    );
-    assert_ne!(read(&path), before);
-    assert_eq!(
-        read(&link),
+        dir.read("old-link.json"),
         before,
         "the file was rewritten in place, not replaced"
     );
@@ -254,7 +202,6 @@ fn writes_are_atomic_renames() {
 #[test]
 fn malformed_or_newer_baselines_are_clear_errors_and_untouched() {
     let dir = project();
-    let path = dir.path().join(BASELINE);
     for (content, needle) in [
         ("{ not json", "malformed baseline"),
         (
@@ -263,43 +210,32 @@ fn malformed_or_newer_baselines_are_clear_errors_and_untouched() {
         ),
         ("{\"version\": 1, \"entries\": []}", "malformed baseline"),
     ] {
-        std::fs::write(&path, content).unwrap();
+        dir.write(BASELINE, content);
         for args in [
             &["scan"][..],
             &["baseline", "update"][..],
             &["baseline", "check"][..],
         ] {
-            let out = run(dir.path(), args);
-            assert_eq!(out.status.code(), Some(2), "{args:?} {content}");
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            assert!(stderr.contains(needle), "{stderr}");
-            assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-            assert_eq!(read(&path), content.as_bytes());
+            let out = dir.run(args);
+            out.assert_exit_for(2, format!("{args:?} {content}"));
+            let err = stderr(&out);
+            assert!(err.contains(needle), "{err}");
+            assert_eq!(err.trim().lines().count(), 1, "{err}");
+            assert_eq!(dir.read(BASELINE), content.as_bytes());
         }
     }
 }
 
 #[test]
 fn config_can_disable_inline_allows_for_gates() {
-    let dir = tempfile::TempDir::new().unwrap();
-    std::fs::write(
-        dir.path().join("a.env"),
-        format!("T={} # sealant:allow\n", secrets::github(3)),
-    )
-    .unwrap();
-    assert_eq!(run(dir.path(), &["scan"]).status.code(), Some(0));
-    assert_eq!(
-        run(dir.path(), &["scan", "--no-inline-allow"])
-            .status
-            .code(),
-        Some(1)
-    );
-    std::fs::write(
-        dir.path().join(".sealant.toml"),
-        "[scan]\ninline_allow = false\n",
-    )
-    .unwrap();
-    assert_eq!(run(dir.path(), &["scan"]).status.code(), Some(1));
+    let dir = TestDir::with(&[(
+        "a.env",
+        format!("T={} # sealant:allow\n", secrets::github(3)).as_bytes(),
+    )]);
+    dir.run(&["scan"]).assert_exit(0);
+    dir.run(&["scan", "--no-inline-allow"]).assert_exit(1);
+    dir.write(".sealant.toml", "[scan]\ninline_allow = false\n");
+    dir.run(&["scan"]).assert_exit(1);
 }
 
 #[test]
@@ -316,35 +252,23 @@ fn import_from_detect_secrets() {
         },
         "generated_at": "2024-01-01T00:00:00Z"
     });
-    std::fs::write(
-        dir.path().join(".secrets.baseline"),
+    dir.write(
+        ".secrets.baseline",
         serde_json::to_string_pretty(&ds).unwrap(),
-    )
-    .unwrap();
-    let out = run(
-        dir.path(),
-        &[
-            "baseline",
-            "import",
-            "--from",
-            "detect-secrets",
-            ".secrets.baseline",
-        ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("1 records matched nothing"));
-    let text = String::from_utf8(read(&dir.path().join(BASELINE))).unwrap();
+    let out = dir.run(&[
+        "baseline",
+        "import",
+        "--from",
+        "detect-secrets",
+        ".secrets.baseline",
+    ]);
+    out.assert_exit(0);
+    assert!(stderr(&out).contains("1 records matched nothing"));
+    let text = dir.read_text(BASELINE);
     assert!(text.contains("\"label\": \"false-positive\""), "{text}");
-    let out = run(dir.path(), &["scan", "--format", "jsonl"]);
-    assert_eq!(
-        summary(&out.stdout),
-        vec![("stripe-secret-key".into(), "legacy.py".into(), 2)]
-    );
+    let out = dir.run(&["scan", "--format", "jsonl"]);
+    assert_findings(&out.stdout, &[("stripe-secret-key", "legacy.py", 2)]);
 }
 
 #[test]
@@ -354,95 +278,60 @@ fn import_from_a_gitleaks_report_and_gitleaksignore() {
         "RuleID": "stripe-access-token", "File": "legacy.py", "StartLine": 2, "EndLine": 2,
         "Secret": "REDACTED", "Fingerprint": "legacy.py:stripe-access-token:2"
     }]);
-    std::fs::write(dir.path().join("gitleaks-report.json"), report.to_string()).unwrap();
-    let out = run(
-        dir.path(),
-        &[
-            "baseline",
-            "import",
-            "--from",
-            "gitleaks",
-            "gitleaks-report.json",
-        ],
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = run(dir.path(), &["scan", "--format", "jsonl"]);
-    assert_eq!(
-        summary(&out.stdout),
-        vec![("github-classic-pat".into(), "config/app.env".into(), 2)]
-    );
+    dir.write("gitleaks-report.json", report.to_string());
+    let out = dir.run(&[
+        "baseline",
+        "import",
+        "--from",
+        "gitleaks",
+        "gitleaks-report.json",
+    ]);
+    out.assert_exit(0);
+    let out = dir.run(&["scan", "--format", "jsonl"]);
+    assert_findings(&out.stdout, &[(GITHUB_RULE, "config/app.env", 2)]);
     // .gitleaksignore, merged into the existing baseline with --force.
-    std::fs::write(
-        dir.path().join(".gitleaksignore"),
+    dir.write(
+        ".gitleaksignore",
         "# accepted\n0123456789abcdef0123456789abcdef01234567:config/app.env:github-pat:2\n",
-    )
-    .unwrap();
-    assert_eq!(
-        run(
-            dir.path(),
-            &[
-                "baseline",
-                "import",
-                "--from",
-                "gitleaks",
-                ".gitleaksignore"
-            ]
-        )
-        .status
-        .code(),
-        Some(2)
     );
-    assert_eq!(
-        run(
-            dir.path(),
-            &[
-                "baseline",
-                "import",
-                "--from",
-                "gitleaks",
-                ".gitleaksignore",
-                "--force"
-            ]
-        )
-        .status
-        .code(),
-        Some(0)
-    );
-    assert_eq!(run(dir.path(), &["scan"]).status.code(), Some(0));
+    let import = [
+        "baseline",
+        "import",
+        "--from",
+        "gitleaks",
+        ".gitleaksignore",
+    ];
+    dir.run(&import).assert_exit(2);
+    dir.run(&[&import[..], &["--force"]].concat())
+        .assert_exit(0);
+    dir.run(&["scan"]).assert_exit(0);
     // A malformed foreign file is a clear error.
-    std::fs::write(dir.path().join("bad.json"), "[{").unwrap();
-    let out = run(
-        dir.path(),
-        &[
-            "baseline", "import", "--from", "gitleaks", "bad.json", "--force",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not a gitleaks report"));
+    dir.write("bad.json", "[{");
+    let out = dir.run(&[
+        "baseline", "import", "--from", "gitleaks", "bad.json", "--force",
+    ]);
+    out.assert_exit(2);
+    assert!(stderr(&out).contains("not a gitleaks report"));
 }
 
 #[test]
 fn audit_needs_a_terminal() {
     let dir = project();
-    run(dir.path(), &["baseline", "create"]);
-    let out = sealant_in(dir.path())
+    dir.run(&["baseline", "create"]);
+    let out = dir
+        .sealant()
         .args(["baseline", "audit"])
         .write_stdin("f\n\n")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a terminal"));
+    out.assert_exit(2);
+    assert!(stderr(&out).contains("needs a terminal"));
 }
 
 #[test]
 fn audit_labels_entries_on_a_terminal() {
     let dir = project();
-    run(dir.path(), &["baseline", "create"]);
+    dir.run(&["baseline", "create"]);
     // `script` gives sealant a pseudo-terminal; answers come from the pipe.
     let cmd = format!("{} baseline audit", sealant_bin().display());
     let mut child = std::process::Command::new("script")
@@ -458,16 +347,15 @@ fn audit_labels_entries_on_a_terminal() {
         let mut stdin = child.stdin.take().unwrap();
         stdin.write_all(b"f\ntest fixture\nr\n\n").unwrap();
         // Keep the terminal open until the labels are written (or give up after 20 s).
-        let path = dir.path().join(BASELINE);
         for _ in 0..200 {
-            if String::from_utf8_lossy(&read(&path)).contains("rotated") {
+            if String::from_utf8_lossy(&dir.read(BASELINE)).contains("rotated") {
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
     }
     let _ = child.wait_with_output().unwrap();
-    let text = String::from_utf8(read(&dir.path().join(BASELINE))).unwrap();
+    let text = dir.read_text(BASELINE);
     assert!(text.contains("\"label\": \"false-positive\""), "{text}");
     assert!(text.contains("\"note\": \"test fixture\""), "{text}");
     assert!(text.contains("\"label\": \"rotated\""), "{text}");
@@ -479,7 +367,7 @@ fn pre_commit_flow_on_an_old_repository() {
     for i in 0..12 {
         repo.write(
             &format!("services/svc{i}/.env"),
-            format!("PORT=80{i:02}\n{}", token_line(100 + i)),
+            format!("PORT=80{i:02}\n{}", env_line(100 + i)),
         );
     }
     repo.commit_all("old project with secrets");
@@ -491,26 +379,16 @@ fn pre_commit_flow_on_an_old_repository() {
     // An unrelated edit in a file that holds a baselined secret commits cleanly.
     repo.write(
         "services/svc3/.env",
-        format!("# staging\nPORT=9000\n{}", token_line(103)),
+        format!("# staging\nPORT=9000\n{}", env_line(103)),
     );
     repo.git(&["commit", "-q", "-am", "edit"]);
     repo.sealant().arg("scan").assert().code(0);
     // A new secret is blocked.
     repo.write(
         "services/svc4/.env",
-        format!("PORT=8004\n{}{}", token_line(104), token_line(999)),
+        format!("PORT=8004\n{}{}", env_line(104), env_line(999)),
     );
-    let out = repo
-        .git_cmd(&["commit", "-q", "-am", "new secret"])
-        .output()
-        .unwrap();
-    // git hands a hook's stdout to its own stderr.
-    let stdout = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(!out.status.success(), "{stdout}");
-    assert!(stdout.contains("services/svc4/.env:3"), "{stdout}");
-    assert!(!stdout.contains("services/svc4/.env:2"), "{stdout}");
+    let text = repo.git_refused(&["commit", "-q", "-am", "new secret"]);
+    assert!(text.contains("services/svc4/.env:3"), "{text}");
+    assert!(!text.contains("services/svc4/.env:2"), "{text}");
 }

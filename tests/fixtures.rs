@@ -9,60 +9,6 @@
 
 use crate::util::*;
 use std::path::Path;
-use tempfile::TempDir;
-
-/// A fresh copy of `fixtures/<name>`, dotfiles included.
-fn fixture(name: &str) -> TempDir {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name);
-    let dir = TempDir::new().expect("temp dir");
-    copy_tree(&src, dir.path());
-    dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// `sealant scan . --format jsonl --no-baseline` in `dir`, plus any extra arguments.
-fn scan(dir: &Path, extra: &[&str]) -> std::process::Output {
-    sealant_in(dir)
-        .args(["scan", ".", "--format", "jsonl", "--no-baseline"])
-        .args(extra)
-        .output()
-        .unwrap()
-}
-
-/// Asserts the report's (rule, path, line) rows are exactly `expected` (in any order); on a
-/// mismatch, lists what is missing and what is unexpected.
-fn assert_findings(stdout: &[u8], expected: &[(&str, &str, u64)]) {
-    let actual = summary(stdout);
-    let mut expected: Vec<(String, String, u64)> = expected
-        .iter()
-        .map(|(r, p, l)| (r.to_string(), p.to_string(), *l))
-        .collect();
-    expected.sort();
-    if actual != expected {
-        let show = |v: Vec<&(String, String, u64)>| {
-            v.iter()
-                .map(|(r, p, l)| format!("\n    {r} {p}:{l}"))
-                .collect::<String>()
-        };
-        let missing = show(expected.iter().filter(|e| !actual.contains(e)).collect());
-        let unexpected = show(actual.iter().filter(|a| !expected.contains(a)).collect());
-        panic!("findings differ\n  missing:{missing}\n  unexpected:{unexpected}");
-    }
-}
 
 /// A file's text as the scanner sees it: UTF-16 with a BOM transcoded, invalid UTF-8 replaced.
 fn text_of(path: &Path) -> String {
@@ -131,13 +77,13 @@ fn assert_redacted(stdout: &[u8], secrets: &[String]) {
 
 #[test]
 fn fastapi_react_app_reports_exactly_its_leaks() {
-    let dir = fixture("fastapi-react-app");
+    let dir = TestDir::fixture("fastapi-react-app");
     // Ignored by the fixture's .gitignore (`*.tfstate`): holds a password, is never reported.
-    assert!(dir.path().join("terraform/terraform.tfstate").is_file());
+    assert!(dir.join("terraform/terraform.tfstate").is_file());
     let out = scan(dir.path(), &[]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("scanned 21 files"), "{stderr}");
+    out.assert_exit(1);
+    let err = stderr(&out);
+    assert!(err.contains("scanned 21 files"), "{err}");
     assert_findings(
         &out.stdout,
         &[
@@ -195,27 +141,19 @@ fn fastapi_react_app_reports_exactly_its_leaks() {
 
 #[test]
 fn env_example_next_to_a_leaky_env_has_no_findings() {
-    let dir = fixture("fastapi-react-app");
-    let out = sealant_in(dir.path())
-        .args([
-            "scan",
-            "backend/.env.example",
-            "--format",
-            "jsonl",
-            "--no-baseline",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    let dir = TestDir::fixture("fastapi-react-app");
+    let out = dir.run(&[
+        "scan",
+        "backend/.env.example",
+        "--format",
+        "jsonl",
+        "--no-baseline",
+    ]);
+    out.assert_exit(0);
     assert!(out.stdout.is_empty());
     // Same keys as backend/.env, each with a placeholder, so the file is not trivially empty.
-    let example = std::fs::read_to_string(dir.path().join("backend/.env.example")).unwrap();
-    let env = std::fs::read_to_string(dir.path().join("backend/.env")).unwrap();
+    let example = dir.read_text("backend/.env.example");
+    let env = dir.read_text("backend/.env");
     let keys = |s: &str| -> Vec<String> {
         s.lines()
             .filter_map(|l| l.split_once('=').map(|(k, _)| k.to_string()))
@@ -227,29 +165,24 @@ fn env_example_next_to_a_leaky_env_has_no_findings() {
 
 #[test]
 fn secret_management_docs_full_of_placeholders_have_no_findings() {
-    let dir = fixture("docs-placeholders");
+    let dir = TestDir::fixture("docs-placeholders");
     let out = scan(dir.path(), &[]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    out.assert_exit(0);
     assert!(out.stdout.is_empty());
+    let err = stderr(&out);
     assert!(
-        stderr.contains("scanned 2 files") && stderr.contains("0 findings"),
-        "{stderr}"
+        err.contains("scanned 2 files") && err.contains("0 findings"),
+        "{err}"
     );
 }
 
 #[test]
 fn mixed_encodings_are_decoded_and_located() {
-    let dir = fixture("mixed-encodings");
+    let dir = TestDir::fixture("mixed-encodings");
     let out = scan(dir.path(), &[]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("scanned 7 files"), "{stderr}");
+    out.assert_exit(1);
+    let err = stderr(&out);
+    assert!(err.contains("scanned 7 files"), "{err}");
     assert_findings(
         &out.stdout,
         &[

@@ -5,29 +5,16 @@
 use crate::util::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::process::Output;
 
-const RULE: &str = "github-classic-pat";
-
-/// Runs `sealant history ARGS --format jsonl --show-secrets` in `dir`.
-fn history(dir: &Path, args: &[&str]) -> std::process::Output {
-    sealant_in(dir)
-        .arg("history")
-        .args(args)
-        .args(["--format", "jsonl", "--show-secrets"])
-        .output()
-        .expect("sealant runs")
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Findings of [`RULE`] keyed by their (full) secret (other built-in rules may also fire on the
-/// same text; these tests are about attribution, not rules).
-fn by_secret(out: &std::process::Output) -> BTreeMap<String, Value> {
+/// Findings of [`GITHUB_RULE`] keyed by their (full) secret (other built-in rules may also fire
+/// on the same text; these tests are about attribution, not rules).
+fn by_secret(out: &Output) -> BTreeMap<String, Value> {
     let mut m = BTreeMap::new();
-    for f in jsonl(&out.stdout).into_iter().filter(|f| f["rule"] == RULE) {
+    for f in jsonl(&out.stdout)
+        .into_iter()
+        .filter(|f| f["rule"] == GITHUB_RULE)
+    {
         let s = f["secret"].as_str().expect("secret").to_string();
         assert!(
             m.insert(s.clone(), f).is_none(),
@@ -35,6 +22,11 @@ fn by_secret(out: &std::process::Output) -> BTreeMap<String, Value> {
         );
     }
     m
+}
+
+/// The secrets [`by_secret`] finds, sorted.
+fn found(out: &Output) -> Vec<String> {
+    by_secret(out).into_keys().collect()
 }
 
 /// (commit, path) pairs of a finding's occurrences.
@@ -60,7 +52,7 @@ fn assert_finding(
     presence: &str,
     occ: &[(&str, &str)],
 ) {
-    assert_eq!(f["rule"], RULE, "{f}");
+    assert_eq!(f["rule"], GITHUB_RULE, "{f}");
     assert_eq!(f["path"], path, "{f}");
     assert_eq!(f["line"], line, "{f}");
     assert_eq!(f["commit"], commit, "{f}");
@@ -70,11 +62,6 @@ fn assert_finding(
         .map(|(c, p)| (c.to_string(), p.to_string()))
         .collect();
     assert_eq!(occurrences(f), want, "{f}");
-}
-
-/// A line holding secret `n` with no assignment around it (so only the token rule fires).
-fn token(n: u32) -> String {
-    format!("see {}\n", secrets::github(n))
 }
 
 #[test]
@@ -127,7 +114,7 @@ fn every_secret_is_reported_once_at_its_introducing_commit_with_presence() {
     let c8 = r.commit_all("move config");
 
     let out = history(r.path(), &[]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    out.assert_exit(1);
     let f = by_secret(&out);
     assert_eq!(f.len(), 5, "{f:#?}");
     assert_finding(
@@ -156,8 +143,7 @@ fn every_secret_is_reported_once_at_its_introducing_commit_with_presence() {
     assert!(stderr(&out).contains("11 commits"), "{}", stderr(&out));
 
     // The text report groups by presence.
-    let text = r.sealant().args(["history"]).output().unwrap();
-    let text = String::from_utf8_lossy(&text.stdout);
+    let text = stdout(&r.run(&["history"]));
     assert!(text.contains("Still present at HEAD (3)"), "{text}");
     assert!(text.contains("Removed, in history only (2)"), "{text}");
     assert!(!text.contains(&s1), "secret leaked in text report: {text}");
@@ -181,7 +167,7 @@ fn a_range_reports_only_what_its_commits_introduced() {
         vec!["^HEAD~2"],
     ] {
         let out = history(r.path(), &args);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        out.assert_exit_for(1, format!("{args:?}"));
         let f = by_secret(&out);
         assert_eq!(f.len(), 3, "{args:?}: {f:#?}");
         assert_eq!(f[&secrets::github(1)]["commit"], b2.as_str());
@@ -191,24 +177,17 @@ fn a_range_reports_only_what_its_commits_introduced() {
     }
 
     let out = history(r.path(), &["HEAD~1..HEAD"]);
-    assert_eq!(out.status.code(), Some(1));
-    let f = by_secret(&out);
-    assert_eq!(
-        f.keys().cloned().collect::<Vec<_>>(),
-        vec![secrets::github(1), secrets::github(3)]
-    );
+    out.assert_exit(1);
+    assert_eq!(found(&out), vec![secrets::github(1), secrets::github(3)]);
 
     let out = history(r.path(), &["HEAD..HEAD"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    out.assert_exit(0);
     assert!(out.stdout.is_empty());
 
     // A single commit: `X^!`.
     let out = history(r.path(), &[&format!("{b1}^!")]);
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        by_secret(&out).keys().cloned().collect::<Vec<_>>(),
-        vec![secrets::github(2)]
-    );
+    out.assert_exit(1);
+    assert_eq!(found(&out), vec![secrets::github(2)]);
 }
 
 #[test]
@@ -232,11 +211,11 @@ fn all_includes_secrets_only_on_a_tag_or_in_the_stash() {
     let index_commit = r.git(&["rev-parse", "refs/stash^2"]);
 
     let out = history(r.path(), &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    out.assert_exit(0);
     assert!(out.stdout.is_empty());
 
     let out = history(r.path(), &["--all"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    out.assert_exit(1);
     let f = by_secret(&out);
     assert_eq!(f.len(), 3, "{f:#?}");
     assert_finding(
@@ -266,7 +245,7 @@ fn all_includes_secrets_only_on_a_tag_or_in_the_stash() {
 
     // `--all` and revspecs are exclusive (usage error).
     let out = history(r.path(), &["--all", "HEAD"]);
-    assert_eq!(out.status.code(), Some(2));
+    out.assert_exit(2);
 }
 
 #[test]
@@ -276,14 +255,14 @@ fn a_bad_revspec_is_a_one_line_error() {
     r.commit_all("a");
     for bad in ["no-such-branch", "HEAD..nope", "HEAD~5"] {
         let out = history(r.path(), &[bad]);
-        assert_eq!(out.status.code(), Some(2), "{bad}");
+        out.assert_exit_for(2, bad);
         let err = stderr(&out);
         assert_eq!(err.lines().count(), 1, "{err}");
         assert!(err.starts_with("sealant: error: bad revision"), "{err}");
     }
     // A revspec naming a blob, not a commit.
     let out = history(r.path(), &["HEAD:a.txt"]);
-    assert_eq!(out.status.code(), Some(2));
+    out.assert_exit(2);
     assert!(stderr(&out).contains("is not a commit"), "{}", stderr(&out));
 }
 
@@ -291,11 +270,11 @@ fn a_bad_revspec_is_a_one_line_error() {
 fn an_empty_repository_is_clean_with_a_note() {
     for repo in [TestRepo::new(), TestRepo::new_bare()] {
         let out = history(repo.path(), &[]);
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        out.assert_exit(0);
         assert!(out.stdout.is_empty());
         assert!(stderr(&out).contains("no commits yet"), "{}", stderr(&out));
         let out = history(repo.path(), &["--all"]);
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        out.assert_exit(0);
         assert!(stderr(&out).contains("nothing to scan"), "{}", stderr(&out));
     }
 }
@@ -309,7 +288,7 @@ fn detached_head_scans_the_checked_out_history() {
     r.commit_all("clean");
     r.git(&["checkout", "-q", &c1]);
     let out = history(r.path(), &[]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    out.assert_exit(1);
     let f = by_secret(&out);
     assert_finding(&f[&secrets::github(1)], "a.txt", 1, &c1, "at-head", &[]);
 }
@@ -323,11 +302,11 @@ fn bare_repository_and_linked_worktree() {
     r.commit_all("rm");
 
     // Bare clone: HEAD is the default branch.
-    let bare = tempfile::TempDir::new().unwrap();
-    let bare_path = bare.path().join("b.git");
+    let bare = TestDir::new();
+    let bare_path = bare.join("b.git");
     r.git(&["clone", "-q", "--bare", ".", bare_path.to_str().unwrap()]);
     let out = history(&bare_path, &[]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    out.assert_exit(1);
     assert_finding(
         &by_secret(&out)[&secrets::github(1)],
         "a.txt",
@@ -338,17 +317,9 @@ fn bare_repository_and_linked_worktree() {
     );
 
     // HEAD naming a branch that does not exist: `--all` still scans, nothing is at HEAD.
-    let bare_git = |args: &[&str]| {
-        let out = r.git_cmd(args).current_dir(&bare_path).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    bare_git(&["symbolic-ref", "HEAD", "refs/heads/unborn"]);
+    r.git_in(&bare_path, &["symbolic-ref", "HEAD", "refs/heads/unborn"]);
     let out = history(&bare_path, &["--all"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    out.assert_exit(1);
     assert_finding(
         &by_secret(&out)[&secrets::github(1)],
         "a.txt",
@@ -358,35 +329,17 @@ fn bare_repository_and_linked_worktree() {
         &[],
     );
     let out = history(&bare_path, &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    out.assert_exit(0);
     assert!(stderr(&out).contains("no commits yet"), "{}", stderr(&out));
 
     // Linked worktree on its own branch: its HEAD, not the main work tree's.
-    let wt_dir = tempfile::TempDir::new().unwrap();
-    let wt = wt_dir.path().join("wt");
-    r.git(&[
-        "worktree",
-        "add",
-        "-q",
-        "-b",
-        "feature",
-        wt.to_str().unwrap(),
-    ]);
-    std::fs::write(wt.join("f.txt"), token(2)).unwrap();
-    let git_in_wt = |args: &[&str]| {
-        let out = r.git_cmd(args).current_dir(&wt).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    };
-    git_in_wt(&["add", "f.txt"]);
-    git_in_wt(&["commit", "-q", "-m", "feature"]);
-    let feature = git_in_wt(&["rev-parse", "HEAD"]);
-    let out = history(&wt, &[]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let wt = r.add_worktree("feature");
+    wt.write("f.txt", token(2));
+    r.git_in(wt.path(), &["add", "f.txt"]);
+    r.git_in(wt.path(), &["commit", "-q", "-m", "feature"]);
+    let feature = r.git_in(wt.path(), &["rev-parse", "HEAD"]);
+    let out = history(wt.path(), &[]);
+    out.assert_exit(1);
     let f = by_secret(&out);
     assert_eq!(f.len(), 2);
     assert_finding(
@@ -399,16 +352,10 @@ fn bare_repository_and_linked_worktree() {
     );
     // From the main work tree, HEAD (main) does not contain the feature commit.
     let out = history(r.path(), &[]);
-    assert_eq!(
-        by_secret(&out).keys().cloned().collect::<Vec<_>>(),
-        vec![secrets::github(1)]
-    );
+    assert_eq!(found(&out), vec![secrets::github(1)]);
     // Revspecs resolve refs shared with the worktree.
     let out = history(r.path(), &["main..feature"]);
-    assert_eq!(
-        by_secret(&out).keys().cloned().collect::<Vec<_>>(),
-        vec![secrets::github(2)]
-    );
+    assert_eq!(found(&out), vec![secrets::github(2)]);
 }
 
 #[test]
@@ -420,7 +367,7 @@ fn packed_and_loose_objects_give_the_same_findings() {
     r.write("a.txt", "clean\n");
     r.commit_all("b");
     let loose = history(r.path(), &[]);
-    assert_eq!(loose.status.code(), Some(1));
+    loose.assert_exit(1);
     r.git(&["gc", "-q", "--aggressive", "--prune=now"]);
     assert!(
         r.path()
@@ -434,7 +381,7 @@ fn packed_and_loose_objects_give_the_same_findings() {
     r.write("c.txt", token(3));
     let c = r.commit_all("c");
     let out = history(r.path(), &[]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    out.assert_exit(1);
     let mut got = by_secret(&out);
     assert_eq!(got.len(), 3);
     assert_eq!(
@@ -464,7 +411,7 @@ fn a_corrupt_blob_is_a_clear_error_naming_the_object() {
     corrupt(&r, &blob);
     let out = history(r.path(), &[]);
     // The secret elsewhere is still reported (exit 1 wins), and the error names the object.
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    out.assert_exit(1);
     let err = stderr(&out);
     let line = err
         .lines()
@@ -480,7 +427,7 @@ fn a_corrupt_blob_is_a_clear_error_naming_the_object() {
     let blob = r.git(&["rev-parse", "HEAD:a.txt"]);
     corrupt(&r, &blob);
     let out = history(r.path(), &[]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    out.assert_exit(2);
     assert!(stderr(&out).contains(&blob), "{}", stderr(&out));
 }
 
@@ -495,7 +442,7 @@ fn a_corrupt_tree_or_commit_is_a_one_line_error_naming_the_object() {
         let id = r.git(&["rev-parse", what]);
         corrupt(&r, &id);
         let out = history(r.path(), &["--all"]);
-        assert_eq!(out.status.code(), Some(2), "{what}: {}", stderr(&out));
+        out.assert_exit_for(2, what);
         let err = stderr(&out);
         assert_eq!(err.lines().count(), 1, "{what}: {err}");
         assert!(err.starts_with("sealant: error: "), "{err}");
@@ -510,7 +457,7 @@ fn all_with_a_broken_ref_is_an_error_naming_the_ref() {
     r.commit_all("a");
     r.write(".git/refs/heads/broken", format!("{}\n", "1".repeat(40)));
     let out = history(r.path(), &["--all"]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    out.assert_exit(2);
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("refs/heads/broken"), "{err}");
@@ -530,12 +477,12 @@ fn a_shallow_clone_stops_at_its_boundary() {
     src.write("c.txt", token(3));
     let c4 = src.commit_all("four");
 
-    let dest = tempfile::TempDir::new().unwrap();
-    let clone = dest.path().join("shallow");
+    let dest = TestDir::new();
+    let clone = dest.join("shallow");
     let url = format!("file://{}", src.path().display());
     src.git(&["clone", "-q", "--depth", "2", &url, clone.to_str().unwrap()]);
     let out = history(&clone, &[]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    out.assert_exit(1);
     let f = by_secret(&out);
     // The boundary commit stands in for everything before it; the secret deleted before the
     // boundary is not in the clone at all.
@@ -552,12 +499,9 @@ fn a_shallow_clone_stops_at_its_boundary() {
 
     // Ranges and `--all` work across the boundary too.
     let out = history(&clone, &["HEAD~1..HEAD"]);
-    assert_eq!(
-        by_secret(&out).keys().cloned().collect::<Vec<_>>(),
-        vec![secrets::github(3)]
-    );
+    assert_eq!(found(&out), vec![secrets::github(3)]);
     let out = history(&clone, &["--all"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    out.assert_exit(1);
     assert_eq!(by_secret(&out).len(), 3);
 }
 
@@ -585,20 +529,13 @@ fn binary_lfs_submodule_symlink_and_oversized_blobs_are_skipped_and_counted() {
         "--cacheinfo",
         &format!("160000,{head},vendor/sub"),
     ]);
-    std::os::unix::fs::symlink("ok.txt", r.path().join("link")).unwrap();
+    r.symlink("ok.txt", "link");
     r.git(&["add", "link"]);
     r.git(&["commit", "-q", "-m", "submodule and link"]);
 
-    let out = sealant_in(r.path())
-        .args(["history", "--format", "jsonl", "--max-file-size", "1K"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        out.stdout.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    let out = r.run(&["history", "--format", "jsonl", "--max-file-size", "1K"]);
+    out.assert_exit(0);
+    assert!(out.stdout.is_empty(), "{}", stdout(&out));
     let err = stderr(&out);
     assert!(
         err.contains("skipped 5 (1 binary, 1 too large, 1 LFS pointers, 1 submodules, 1 symlinks)"),
@@ -608,11 +545,8 @@ fn binary_lfs_submodule_symlink_and_oversized_blobs_are_skipped_and_counted() {
 
     // Without the size limit, the large file is scanned.
     let out = history(r.path(), &[]);
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        by_secret(&out).keys().cloned().collect::<Vec<_>>(),
-        vec![secrets::github(3)]
-    );
+    out.assert_exit(1);
+    assert_eq!(found(&out), vec![secrets::github(3)]);
 }
 
 #[test]
@@ -623,13 +557,7 @@ fn allowlisted_paths_are_not_scanned_in_history() {
     r.write("a.txt", token(2));
     r.commit_all("a");
     let out = history(r.path(), &["--threads", "1"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert_eq!(
-        by_secret(&out).keys().cloned().collect::<Vec<_>>(),
-        vec![secrets::github(2)]
-    );
-    assert_eq!(
-        summary(&out.stdout),
-        vec![(RULE.to_string(), "a.txt".to_string(), 1)]
-    );
+    out.assert_exit(1);
+    assert_eq!(found(&out), vec![secrets::github(2)]);
+    assert_findings(&out.stdout, &[(GITHUB_RULE, "a.txt", 1)]);
 }

@@ -32,7 +32,7 @@ fn pre_commit_framework_blocks_a_secret_and_passes_a_clean_commit() {
         eprintln!("note: the source tree is not a git checkout; skipping");
         return;
     }
-    let rev = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let rev = stdout(&head).trim().to_string();
     // Build caches survive between runs so only the first run pays for the release build.
     let deps = std::env::var_os("SEALANT_TEST_DEPS")
         .map(PathBuf::from)
@@ -70,26 +70,21 @@ fn pre_commit_framework_blocks_a_secret_and_passes_a_clean_commit() {
         .unwrap();
     assert!(out.status.success());
     let mut install = with_env(std::process::Command::new("pre-commit"));
-    install.args(["install"]).current_dir(repo.path());
-    for v in GIT_ENV_SCRUB {
-        install.env_remove(v);
-    }
+    scrub_git_env(&mut install)
+        .args(["install"])
+        .current_dir(repo.path());
     assert!(install.status().unwrap().success());
 
-    repo.write("app.env", format!("GITHUB_TOKEN={}\n", secrets::github(77)));
+    repo.write("app.env", env_line(77));
     repo.git(&["add", "app.env"]);
     let before = repo.head();
     let out = with_env(repo.git_cmd(&["commit", "-m", "add secret"]))
         .output()
         .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = combined(&out);
     assert!(!out.status.success(), "commit with a secret passed: {text}");
     assert!(
-        text.contains("app.env:1") && text.contains("github-classic-pat"),
+        text.contains("app.env:1") && text.contains(GITHUB_RULE),
         "{text}"
     );
     assert_eq!(repo.head(), before);
@@ -99,10 +94,6 @@ fn pre_commit_framework_blocks_a_secret_and_passes_a_clean_commit() {
     let out = with_env(repo.git_cmd(&["commit", "-m", "clean"]))
         .output()
         .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = combined(&out);
     assert!(out.status.success(), "clean commit refused: {text}");
 }

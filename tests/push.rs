@@ -6,17 +6,7 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::Output;
 
-const RULE: &str = "github-classic-pat";
 const ZERO: &str = "0000000000000000000000000000000000000000";
-
-/// A line holding secret `n` with no assignment around it.
-fn token(n: u32) -> String {
-    format!("see {}\n", secrets::github(n))
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 /// Writes an executable hook `name` into `hooks_dir` that runs `sealant ARGS "$@"` by absolute
 /// path, leaving git's environment (GIT_DIR, quarantine variables) as git set it.
@@ -54,14 +44,14 @@ fn server_ref(server: &TestRepo, refname: &str) -> Option<String> {
         .unwrap();
     out.status
         .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .then(|| stdout(&out).trim().to_string())
 }
 
-/// Findings of [`RULE`], as (secret, commit) pairs, sorted.
+/// Findings of [`GITHUB_RULE`], as (secret, commit) pairs, sorted.
 fn secrets_and_commits(stdout: &[u8]) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = jsonl(stdout)
         .into_iter()
-        .filter(|f| f["rule"] == RULE)
+        .filter(|f| f["rule"] == GITHUB_RULE)
         .map(|f: Value| {
             (
                 f["secret"].as_str().unwrap().to_string(),
@@ -94,7 +84,7 @@ fn pre_receive_rejects_a_secret_and_the_ref_does_not_move() {
     assert!(!out.status.success(), "push with a secret was accepted");
     let err = stderr(&out);
     assert!(err.contains("pre-receive hook declined"), "{err}");
-    assert!(err.contains(RULE), "{err}");
+    assert!(err.contains(GITHUB_RULE), "{err}");
     assert!(
         !err.contains(&secrets::github(1)),
         "secret leaked to the pusher: {err}"
@@ -231,7 +221,7 @@ fn pre_push_scans_exactly_the_pushed_commits() {
         "origin",
         format!("refs/heads/main {c3} refs/heads/main {c1}\n"),
     );
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    out.assert_exit(1);
     assert_eq!(
         secrets_and_commits(&out.stdout),
         vec![
@@ -274,13 +264,13 @@ fn pre_push_scans_exactly_the_pushed_commits() {
 
     // Deletions and empty input scan nothing.
     let out = run("origin", format!("(delete) {ZERO} refs/heads/x {c3}\n"));
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    out.assert_exit(0);
     let out = run("origin", String::new());
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    out.assert_exit(0);
 
     // Malformed input is an error, not a pass.
     let out = run("origin", "refs/heads/main nonsense\n".to_string());
-    assert_eq!(out.status.code(), Some(2));
+    out.assert_exit(2);
     assert!(
         stderr(&out).starts_with("sealant: error: malformed pre-push input line"),
         "{}",
@@ -293,7 +283,7 @@ fn pre_push_scans_exactly_the_pushed_commits() {
             "1".repeat(40)
         ),
     );
-    assert_eq!(out.status.code(), Some(2));
+    out.assert_exit(2);
     assert!(stderr(&out).contains(&"1".repeat(40)), "{}", stderr(&out));
 }
 
@@ -313,8 +303,9 @@ fn pre_receive_hides_every_existing_ref() {
         &format!("{c1}:refs/heads/main"),
         &format!("{c2}:refs/tmp/x"),
     ]);
-    repo.git(&["update-ref", "-d", "refs/tmp/x"]); // c2 now exists only as unreferenced objects
-                                                   // A broken ref only hides less; it does not block pushes.
+    // c2 now exists only as unreferenced objects.
+    repo.git(&["update-ref", "-d", "refs/tmp/x"]);
+    // A broken ref only hides less; it does not block pushes.
     repo.write("refs/heads/broken", format!("{}\n", "1".repeat(40)));
     let run = |stdin: String| {
         repo.sealant()
@@ -324,7 +315,7 @@ fn pre_receive_hides_every_existing_ref() {
             .unwrap()
     };
     let out = run(format!("{ZERO} {c2} refs/heads/new\n"));
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    out.assert_exit(1);
     assert_eq!(
         secrets_and_commits(&out.stdout),
         vec![(secrets::github(2), c2.clone())]
@@ -335,7 +326,7 @@ fn pre_receive_hides_every_existing_ref() {
         vec![(secrets::github(2), c2.clone())]
     );
     let out = run(format!("{c2} {ZERO} refs/heads/gone\n"));
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    out.assert_exit(0);
     let out = run("garbage\n".to_string());
-    assert_eq!(out.status.code(), Some(2));
+    out.assert_exit(2);
 }

@@ -4,59 +4,37 @@ use crate::util::*;
 
 #[test]
 fn stdin_scan_finds_a_token_and_exits_1() {
-    let dir = tempfile::TempDir::new().unwrap();
+    let dir = TestDir::new();
     let input = format!("token = \"{}\"\n", secrets::github(1));
-    let out = sealant_in(dir.path())
+    let out = dir
+        .sealant()
         .args(["scan", "-", "--format", "jsonl"])
         .write_stdin(input)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    out.assert_exit(1);
     let f = jsonl(&out.stdout);
     assert_eq!(f.len(), 1);
     assert_eq!(f[0]["path"], "-");
     assert_eq!(f[0]["line"], 1);
-    assert!(
-        !String::from_utf8_lossy(&out.stdout).contains(&secrets::github(1)),
-        "secret leaked"
-    );
-}
-
-fn dir_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::TempDir::new().unwrap();
-    for (rel, content) in files {
-        let p = dir.path().join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, content).unwrap();
-    }
-    dir
+    assert!(!stdout(&out).contains(&secrets::github(1)), "secret leaked");
 }
 
 #[test]
 fn clean_folder_exits_0_with_a_summary() {
-    let dir = dir_with(&[
+    let dir = TestDir::with(&[
         ("src/main.py", b"print('hello')\n"),
         (
             ".env.example",
             b"API_KEY=your-api-key-here\nDB_PASSWORD=CHANGEME_DB_PASSWORD\n",
         ),
     ]);
-    let out = sealant_in(dir.path()).arg("scan").output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = dir.run(&["scan"]);
+    out.assert_exit(0);
+    let err = stderr(&out);
     assert!(
-        stderr.contains("scanned 2 files") && stderr.contains("0 findings"),
-        "{stderr}"
+        err.contains("scanned 2 files") && err.contains("0 findings"),
+        "{err}"
     );
     assert!(out.stdout.is_empty());
 }
@@ -64,18 +42,15 @@ fn clean_folder_exits_0_with_a_summary() {
 #[test]
 fn hidden_files_are_scanned_gitignored_and_git_dirs_are_not() {
     let tok = secrets::github(2);
-    let dir = dir_with(&[
+    let dir = TestDir::with(&[
         (".env", format!("T={tok}\n").as_bytes()),
         (".aws/credentials", format!("T={tok}\n").as_bytes()),
         ("ignored.log", format!("T={tok}\n").as_bytes()),
         (".gitignore", b"ignored.log\n"),
         (".git/config", format!("T={tok}\n").as_bytes()),
     ]);
-    let out = sealant_in(dir.path())
-        .args(["scan", "--format", "jsonl"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    let out = dir.run(&["scan", "--format", "jsonl"]);
+    out.assert_exit(1);
     let paths: Vec<String> = summary(&out.stdout)
         .into_iter()
         .map(|(_, p, _)| p)
@@ -96,7 +71,7 @@ fn bad_input_is_handled_and_counted() {
     let mut invalid = b"junk \xff\xfe\xc3 ".to_vec();
     invalid.extend_from_slice(format!("TOKEN={tok}\n").as_bytes());
     let long_line = format!("var a=\"{}\";t=\"{tok}\";", "x".repeat(200_000));
-    let dir = dir_with(&[
+    let dir = TestDir::with(&[
         ("bin.dat", b"\x00\x01\x02 binary with ghp_ keyword"),
         ("utf16.env", &utf16),
         ("invalid.txt", &invalid),
@@ -104,32 +79,22 @@ fn bad_input_is_handled_and_counted() {
         ("min.js", long_line.as_bytes()),
         ("big.txt", &vec![b'a'; 2 * 1024 * 1024]),
     ]);
-    std::os::unix::fs::symlink("loop", dir.path().join("loop")).unwrap();
-    let out = sealant_in(dir.path())
-        .args(["scan", "--format", "jsonl", "--max-file-size", "1M"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    dir.symlink("loop", "loop");
+    let out = dir.run(&["scan", "--format", "jsonl", "--max-file-size", "1M"]);
+    out.assert_exit(1);
+    assert_findings(
+        &out.stdout,
+        &[
+            (GITHUB_RULE, "crlf.env", 2),
+            (GITHUB_RULE, "invalid.txt", 1),
+            (GITHUB_RULE, "min.js", 1),
+            (GITHUB_RULE, "utf16.env", 1),
+        ],
     );
-    assert_eq!(
-        summary(&out.stdout),
-        vec![
-            ("github-classic-pat".into(), "crlf.env".into(), 2),
-            ("github-classic-pat".into(), "invalid.txt".into(), 1),
-            ("github-classic-pat".into(), "min.js".into(), 1),
-            ("github-classic-pat".into(), "utf16.env".into(), 1),
-        ]
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert!(
-        stderr.contains("1 binary")
-            && stderr.contains("1 too large")
-            && stderr.contains("1 symlinks"),
-        "{stderr}"
+        err.contains("1 binary") && err.contains("1 too large") && err.contains("1 symlinks"),
+        "{err}"
     );
     // The CRLF line's secret ends before the '\r'.
     let crlf = jsonl(&out.stdout)
@@ -142,68 +107,52 @@ fn bad_input_is_handled_and_counted() {
 
 #[test]
 fn symlink_loops_are_reported_when_following_links() {
-    let dir = dir_with(&[("a/file.txt", b"clean\n")]);
-    std::os::unix::fs::symlink("..", dir.path().join("a/up")).unwrap();
-    std::os::unix::fs::symlink("missing-target", dir.path().join("dangling")).unwrap();
-    let out = sealant_in(dir.path())
-        .args(["scan", "-L"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("sealant: error: a/up"), "{stderr}");
-    assert!(stderr.contains("sealant: error: dangling"), "{stderr}");
+    let dir = TestDir::with(&[("a/file.txt", b"clean\n")]);
+    dir.symlink("..", "a/up");
+    dir.symlink("missing-target", "dangling");
+    let out = dir.run(&["scan", "-L"]);
+    out.assert_exit(2);
+    let err = stderr(&out);
+    assert!(err.contains("sealant: error: a/up"), "{err}");
+    assert!(err.contains("sealant: error: dangling"), "{err}");
 }
 
 #[test]
 fn findings_win_over_errors_for_the_exit_code() {
-    let dir = dir_with(&[("a.env", format!("T={}\n", secrets::github(4)).as_bytes())]);
-    std::os::unix::fs::symlink("missing-target", dir.path().join("dangling")).unwrap();
-    let out = sealant_in(dir.path())
-        .args(["scan", "-L"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    let dir = TestDir::with(&[("a.env", format!("T={}\n", secrets::github(4)).as_bytes())]);
+    dir.symlink("missing-target", "dangling");
+    dir.run(&["scan", "-L"]).assert_exit(1);
 }
 
 #[test]
 fn missing_path_and_bad_flags_are_usage_errors() {
-    let dir = dir_with(&[]);
-    let out = sealant_in(dir.path())
-        .args(["scan", "nope/"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    let dir = TestDir::new();
+    let out = dir.run(&["scan", "nope/"]);
+    out.assert_exit(2);
     assert_eq!(
-        String::from_utf8_lossy(&out.stderr).trim(),
+        stderr(&out).trim(),
         "sealant: error: nope/: no such file or directory"
     );
-    assert_eq!(exit_code(dir.path(), &["scan", "--format", "xml"]), Some(2));
-    assert_eq!(
-        exit_code(dir.path(), &["scan", "--max-file-size", "lots"]),
-        Some(2)
-    );
-    assert_eq!(exit_code(dir.path(), &["--version"]), Some(0));
+    dir.run(&["scan", "--format", "xml"]).assert_exit(2);
+    dir.run(&["scan", "--max-file-size", "lots"]).assert_exit(2);
+    dir.run(&["--version"]).assert_exit(0);
 }
 
 #[test]
 fn malformed_config_is_a_one_line_error() {
-    let dir = dir_with(&[
+    let dir = TestDir::with(&[
         (".sealant.toml", b"[allowlist\npaths = 3\n"),
         ("a.txt", b"x"),
     ]);
-    let out = sealant_in(dir.path()).arg("scan").output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.starts_with("sealant: error: malformed config"),
-        "{stderr}"
-    );
-    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-    let dir = dir_with(&[(".sealant.toml", b"[rules]\ndisable = [\"no-such-rule\"]\n")]);
-    let out = sealant_in(dir.path()).arg("scan").output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rule `no-such-rule`"));
+    let out = dir.run(&["scan"]);
+    out.assert_exit(2);
+    let err = stderr(&out);
+    assert!(err.starts_with("sealant: error: malformed config"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let dir = TestDir::with(&[(".sealant.toml", b"[rules]\ndisable = [\"no-such-rule\"]\n")]);
+    let out = dir.run(&["scan"]);
+    out.assert_exit(2);
+    assert!(stderr(&out).contains("unknown rule `no-such-rule`"));
 }
 
 #[test]
@@ -224,7 +173,7 @@ regex = '''\b(acme_[a-z0-9]{24})\b'''
 examples = ["acme_k3j9x0p2m8q7w1e5r4t6y2u9"]
 negative_examples = ["acme_short"]
 "#;
-    let dir = dir_with(&[
+    let dir = TestDir::with(&[
         (".sealant.toml", config.as_bytes()),
         (
             "a.txt",
@@ -240,50 +189,25 @@ negative_examples = ["acme_short"]
         ),
         ("b.txt", format!("T={}\n", secrets::github(9)).as_bytes()),
     ]);
-    let out = sealant_in(dir.path())
-        .args(["scan", "--format", "jsonl"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        summary(&out.stdout),
-        vec![("acme-token".into(), "a.txt".into(), 1)]
-    );
-    let out = sealant_in(dir.path())
-        .args(["rules", "check", ".sealant.toml"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = dir.run(&["scan", "--format", "jsonl"]);
+    assert_findings(&out.stdout, &[("acme-token", "a.txt", 1)]);
+    dir.run(&["rules", "check", ".sealant.toml"]).assert_exit(0);
 }
 
 #[test]
 fn show_secrets_is_opt_in_and_output_files_work() {
     let tok = secrets::github(6);
-    let dir = dir_with(&[("a.env", format!("T={tok}\n").as_bytes())]);
-    let out = sealant_in(dir.path())
-        .args(["scan", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(!String::from_utf8_lossy(&out.stdout).contains(&tok));
-    let out = sealant_in(dir.path())
-        .args(["scan", "--format", "json", "--show-secrets"])
-        .output()
-        .unwrap();
+    let dir = TestDir::with(&[("a.env", format!("T={tok}\n").as_bytes())]);
+    let out = dir.run(&["scan", "--format", "json"]);
+    assert!(!stdout(&out).contains(&tok));
+    let out = dir.run(&["scan", "--format", "json", "--show-secrets"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v[0]["secret"], tok.as_str());
-    let report = dir.path().join("out/report.json");
-    std::fs::create_dir_all(report.parent().unwrap()).unwrap();
-    let out = sealant_in(dir.path())
-        .args(["scan", "a.env", "--format", "json", "-o", "out/report.json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    let out = dir.run(&["scan", "a.env", "--format", "json", "-o", "out/report.json"]);
+    out.assert_exit(1);
     assert!(out.stdout.is_empty());
-    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(report).unwrap()).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&dir.read("out/report.json")).unwrap();
     let f = &v[0];
     for key in [
         "rule",
@@ -304,35 +228,29 @@ fn show_secrets_is_opt_in_and_output_files_work() {
 #[test]
 fn fingerprints_do_not_depend_on_the_line() {
     let tok = secrets::github(7);
-    let a = dir_with(&[("x.env", format!("T={tok}\n").as_bytes())]);
-    let b = dir_with(&[("x.env", format!("\n\n\nT={tok}\n").as_bytes())]);
-    let fp = |d: &tempfile::TempDir| {
-        jsonl(
-            &sealant_in(d.path())
-                .args(["scan", "--format", "jsonl"])
-                .output()
-                .unwrap()
-                .stdout,
-        )[0]["fingerprint"]
-            .clone()
+    let a = TestDir::with(&[("x.env", format!("T={tok}\n").as_bytes())]);
+    let b = TestDir::with(&[("x.env", format!("\n\n\nT={tok}\n").as_bytes())]);
+    let fp = |d: &TestDir| {
+        jsonl(&d.run(&["scan", "--format", "jsonl"]).stdout)[0]["fingerprint"].clone()
     };
     assert_eq!(fp(&a), fp(&b));
 }
 
 #[test]
 fn sarif_output_is_valid_against_the_2_1_0_schema() {
-    let dir = dir_with(&[(
+    let dir = TestDir::with(&[(
         "deploy/app.env",
         format!("T={}\nS={}\n", secrets::github(8), secrets::stripe(2)).as_bytes(),
     )]);
-    let report = dir.path().join("report.sarif");
-    let out = sealant_in(dir.path())
+    let report = dir.join("report.sarif");
+    let out = dir
+        .sealant()
         .args(["scan", "deploy", "--format", "sarif", "-o"])
         .arg(&report)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    out.assert_exit(1);
+    let v: serde_json::Value = serde_json::from_slice(&dir.read("report.sarif")).unwrap();
     assert_eq!(v["version"], "2.1.0");
     let results = v["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
@@ -373,64 +291,39 @@ pub fn validate_sarif(report: &std::path::Path) {
         .arg(report)
         .output()
         .expect("python3");
-    assert!(
-        out.status.success(),
-        "SARIF invalid: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "SARIF invalid: {}", stderr(&out));
 }
 
 #[test]
 fn rules_list_and_check() {
-    let dir = dir_with(&[]);
-    let out = sealant_in(dir.path())
-        .args(["rules", "list"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let listed = String::from_utf8_lossy(&out.stdout).lines().count();
+    let dir = TestDir::new();
+    let out = dir.run(&["rules", "list"]);
+    out.assert_exit(0);
+    let listed = stdout(&out).lines().count();
     assert!(listed >= 60, "{listed} rules");
-    let out = sealant_in(dir.path())
-        .args(["rules", "check"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let bad = dir_with(&[("r.toml", b"[[rule]]\nid = \"x\"\nkeywords = [\"zz_\"]\nregex = '''zz_[a-z]{4}'''\nexamples = [\"zz_ab\"]\nnegative_examples = [\"nothing\"]\n")]);
-    let out = sealant_in(bad.path())
-        .args(["rules", "check", "r.toml"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("rule `x`: example #1 does not match"));
+    dir.run(&["rules", "check"]).assert_exit(0);
+    let bad = TestDir::with(&[("r.toml", b"[[rule]]\nid = \"x\"\nkeywords = [\"zz_\"]\nregex = '''zz_[a-z]{4}'''\nexamples = [\"zz_ab\"]\nnegative_examples = [\"nothing\"]\n")]);
+    let out = bad.run(&["rules", "check", "r.toml"]);
+    out.assert_exit(1);
+    assert!(stderr(&out).contains("rule `x`: example #1 does not match"));
 }
 
 #[test]
 fn junit_report_has_one_failed_case_per_finding() {
-    let dir = dir_with(&[(
+    let dir = TestDir::with(&[(
         "a.env",
         format!("T={}\nS={}\n", secrets::github(10), secrets::stripe(3)).as_bytes(),
     )]);
-    let out = sealant_in(dir.path())
-        .args(["scan", "--format", "junit"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let xml = String::from_utf8_lossy(&out.stdout);
+    let out = dir.run(&["scan", "--format", "junit"]);
+    out.assert_exit(1);
+    let xml = stdout(&out);
     assert!(xml.starts_with("<?xml"), "{xml}");
     assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
     assert_eq!(xml.matches("<failure ").count(), 2, "{xml}");
     assert!(xml.contains(r#"name="a.env:1:3""#), "{xml}");
     assert!(!xml.contains(&secrets::github(10)));
-    let clean = dir_with(&[("a.txt", b"nothing\n")]);
-    let out = sealant_in(clean.path())
-        .args(["scan", "--format", "junit"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains(r#"failures="0""#));
+    let clean = TestDir::with(&[("a.txt", b"nothing\n")]);
+    let out = clean.run(&["scan", "--format", "junit"]);
+    out.assert_exit(0);
+    assert!(stdout(&out).contains(r#"failures="0""#));
 }

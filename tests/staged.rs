@@ -3,10 +3,6 @@
 
 use crate::util::*;
 
-fn env_line(n: u32) -> String {
-    format!("GITHUB_TOKEN={}\n", secrets::github(n))
-}
-
 /// A repo with one commit holding a clean README and a config with one known secret.
 fn repo_with_history() -> TestRepo {
     let repo = TestRepo::new();
@@ -21,22 +17,22 @@ fn staged_secret_blocks_with_a_helpful_message() {
     let repo = repo_with_history();
     repo.write("src/settings.py", format!("X = 1\n{}", env_line(2)));
     repo.git(&["add", "src/settings.py"]);
-    let out = repo.sealant().arg("staged").output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("src/settings.py:2:14"), "{stdout}");
-    assert!(stdout.contains("github-classic-pat"), "{stdout}");
+    let out = repo.run(&["staged"]);
+    out.assert_exit(1);
+    let report = stdout(&out);
+    assert!(report.contains("src/settings.py:2:14"), "{report}");
+    assert!(report.contains(GITHUB_RULE), "{report}");
     assert!(
-        stdout.contains("sealant:allow")
-            && stdout.contains("baseline")
-            && stdout.contains("environment variable"),
-        "{stdout}"
+        report.contains("sealant:allow")
+            && report.contains("baseline")
+            && report.contains("environment variable"),
+        "{report}"
     );
     assert!(
-        !stdout.contains(&secrets::github(2)),
-        "secret leaked: {stdout}"
+        !report.contains(&secrets::github(2)),
+        "secret leaked: {report}"
     );
-    assert!(!String::from_utf8_lossy(&out.stderr).contains(&secrets::github(2)));
+    assert!(!stderr(&out).contains(&secrets::github(2)));
 }
 
 #[test]
@@ -54,16 +50,9 @@ fn staged_content_is_judged_not_the_work_tree() {
     repo.write("a.env", env_line(3));
     repo.git(&["add", "a.env"]);
     repo.write("a.env", "A=clean\n");
-    let out = repo
-        .sealant()
-        .args(["staged", "--format", "jsonl"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        summary(&out.stdout),
-        vec![("github-classic-pat".into(), "a.env".into(), 1)]
-    );
+    let out = repo.run(&["staged", "--format", "jsonl"]);
+    out.assert_exit(1);
+    assert_findings(&out.stdout, &[(GITHUB_RULE, "a.env", 1)]);
     // Staged clean, secret only in the work tree: passes.
     repo.git(&["add", "a.env"]);
     repo.write("a.env", env_line(4));
@@ -84,22 +73,15 @@ fn secrets_already_in_head_are_not_new_but_added_ones_are() {
         format!("DEBUG=0\n{}{}", env_line(1), env_line(5)),
     );
     repo.git(&["add", "-A"]);
-    let out = repo
-        .sealant()
-        .args(["staged", "--format", "jsonl"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        summary(&out.stdout),
-        vec![("github-classic-pat".into(), "config/app.env".into(), 3)]
-    );
+    let out = repo.run(&["staged", "--format", "jsonl"]);
+    out.assert_exit(1);
+    assert_findings(&out.stdout, &[(GITHUB_RULE, "config/app.env", 3)]);
 }
 
 #[test]
 fn renames_and_deletions_add_nothing() {
     let repo = repo_with_history();
-    std::fs::create_dir_all(repo.path().join("deploy")).unwrap();
+    std::fs::create_dir_all(repo.join("deploy")).unwrap();
     repo.git(&["mv", "config/app.env", "deploy/prod.env"]);
     repo.sealant().arg("staged").assert().code(0);
     repo.git(&["rm", "-q", "-f", "deploy/prod.env"]);
@@ -122,20 +104,9 @@ fn first_commit_in_an_empty_repository() {
     repo.sealant().arg("staged").assert().code(0);
     repo.write("deep/nested/dir/.env", env_line(6));
     repo.git(&["add", "-A"]);
-    let out = repo
-        .sealant()
-        .args(["staged", "--format", "jsonl"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        summary(&out.stdout),
-        vec![(
-            "github-classic-pat".into(),
-            "deep/nested/dir/.env".into(),
-            1
-        )]
-    );
+    let out = repo.run(&["staged", "--format", "jsonl"]);
+    out.assert_exit(1);
+    assert_findings(&out.stdout, &[(GITHUB_RULE, "deep/nested/dir/.env", 1)]);
 }
 
 #[test]
@@ -155,16 +126,17 @@ fn inline_allow_passes_unless_disabled() {
 
 #[test]
 fn outside_a_repository_is_a_usage_error() {
-    let dir = tempfile::TempDir::new().unwrap();
-    let out = sealant_in(dir.path())
+    let dir = TestDir::new();
+    let out = dir
+        .sealant()
         .env("GIT_CEILING_DIRECTORIES", dir.path())
         .arg("staged")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("not a git repository"), "{stderr}");
-    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    out.assert_exit(2);
+    let err = stderr(&out);
+    assert!(err.contains("not a git repository"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
 
 // --- the real hook -------------------------------------------------------------------------
@@ -173,27 +145,13 @@ fn install(repo: &TestRepo) {
     repo.sealant().arg("install").assert().code(0);
 }
 
-/// Runs `git` expecting the pre-commit hook to refuse; returns the combined output.
-fn commit_refused(repo: &TestRepo, args: &[&str]) -> String {
-    let before = repo.git(&["rev-parse", "HEAD"]);
-    let out = repo.git_cmd(args).output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(!out.status.success(), "commit should be refused: {text}");
-    assert_eq!(repo.git(&["rev-parse", "HEAD"]), before, "HEAD moved");
-    text
-}
-
 #[test]
 fn hook_blocks_plain_commit() {
     let repo = repo_with_history();
     install(&repo);
     repo.write("b.env", env_line(8));
     repo.git(&["add", "b.env"]);
-    let text = commit_refused(&repo, &["commit", "-q", "-m", "add b"]);
+    let text = repo.git_refused(&["commit", "-q", "-m", "add b"]);
     assert!(
         text.contains("b.env:1:14") && text.contains("sealant blocked this commit"),
         "{text}"
@@ -210,7 +168,7 @@ fn hook_honours_the_temporary_index_of_commit_all() {
     // Tracked file edited in the work tree only: `git commit -a` stages it into a temporary
     // index (GIT_INDEX_FILE) that the hook must read.
     repo.write("README.md", format!("# demo\n{}", env_line(9)));
-    let text = commit_refused(&repo, &["commit", "-q", "-a", "-m", "all"]);
+    let text = repo.git_refused(&["commit", "-q", "-a", "-m", "all"]);
     assert!(text.contains("README.md:2"), "{text}");
 }
 
@@ -225,7 +183,7 @@ fn hook_honours_the_temporary_index_of_commit_paths() {
     repo.git(&["commit", "-q", "-m", "only readme", "README.md"]);
     // ...but a secret in the named path is.
     repo.write("README.md", format!("# demo\n{}", env_line(11)));
-    let text = commit_refused(&repo, &["commit", "-q", "-m", "readme", "README.md"]);
+    let text = repo.git_refused(&["commit", "-q", "-m", "readme", "README.md"]);
     assert!(text.contains("README.md:2"), "{text}");
     assert!(!text.contains("other.env"), "{text}");
 }
@@ -257,7 +215,7 @@ fn hook_judges_partial_staging_with_add_p() {
     // Only the clean hunk is staged: the commit passes although the work tree has a secret.
     repo.git(&["commit", "-q", "-m", "clean hunk"]);
     repo.git(&["add", "app.env"]);
-    let text = commit_refused(&repo, &["commit", "-q", "-m", "secret hunk"]);
+    let text = repo.git_refused(&["commit", "-q", "-m", "secret hunk"]);
     assert!(text.contains("app.env:21"), "{text}");
 }
 
@@ -265,19 +223,15 @@ fn hook_judges_partial_staging_with_add_p() {
 fn install_refuses_to_replace_a_hook_without_force() {
     let repo = repo_with_history();
     repo.write(".git/hooks/pre-commit", "#!/bin/sh\necho mine\n");
-    let out = repo.sealant().arg("install").output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    let out = repo.run(&["install"]);
+    out.assert_exit(2);
+    assert!(stderr(&out).contains("--force"));
     assert_eq!(
-        std::fs::read_to_string(repo.path().join(".git/hooks/pre-commit")).unwrap(),
+        repo.read_text(".git/hooks/pre-commit"),
         "#!/bin/sh\necho mine\n"
     );
     repo.sealant().args(["install", "--force"]).assert().code(0);
-    assert!(
-        std::fs::read_to_string(repo.path().join(".git/hooks/pre-commit"))
-            .unwrap()
-            .contains("staged")
-    );
+    assert!(repo.read_text(".git/hooks/pre-commit").contains("staged"));
 }
 
 #[test]
@@ -285,43 +239,29 @@ fn install_honours_core_hooks_path() {
     let repo = repo_with_history();
     repo.git(&["config", "core.hooksPath", ".githooks"]);
     install(&repo);
-    assert!(repo.path().join(".githooks/pre-commit").is_file());
+    assert!(repo.join(".githooks/pre-commit").is_file());
     repo.write("c.env", env_line(13));
     repo.git(&["add", "c.env"]);
-    commit_refused(&repo, &["commit", "-q", "-m", "c"]);
+    repo.git_refused(&["commit", "-q", "-m", "c"]);
 }
 
 #[test]
 fn install_and_gate_work_in_a_linked_worktree() {
     let repo = repo_with_history();
-    let wt = tempfile::TempDir::new().unwrap();
-    let wt_path = wt.path().join("wt");
-    repo.git(&[
-        "worktree",
-        "add",
-        "-q",
-        "-b",
-        "feature",
-        wt_path.to_str().unwrap(),
-    ]);
-    sealant_in(&wt_path).arg("install").assert().code(0);
+    let wt = repo.add_worktree("feature");
+    wt.sealant().arg("install").assert().code(0);
     assert!(
-        repo.path().join(".git/hooks/pre-commit").is_file(),
+        repo.join(".git/hooks/pre-commit").is_file(),
         "hook belongs in the common dir"
     );
-    std::fs::write(wt_path.join("d.env"), env_line(14)).unwrap();
-    let mut add = repo.git_cmd(&["add", "d.env"]);
-    assert!(add.current_dir(&wt_path).status().unwrap().success());
+    wt.write("d.env", env_line(14));
+    repo.git_in(wt.path(), &["add", "d.env"]);
     let out = repo
         .git_cmd(&["commit", "-q", "-m", "d"])
-        .current_dir(&wt_path)
+        .current_dir(wt.path())
         .output()
         .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = combined(&out);
     assert!(!out.status.success(), "{text}");
     assert!(text.contains("d.env:1"), "{text}");
 }
@@ -333,12 +273,12 @@ fn a_corrupt_index_is_a_clear_error() {
         ".git/index",
         b"DIRC\x00\x00\x00\x02garbage that is not an index",
     );
-    let out = repo.sealant().arg("staged").output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = repo.run(&["staged"]);
+    out.assert_exit(2);
+    let err = stderr(&out);
     assert!(
-        stderr.starts_with("sealant: error: cannot read the index"),
-        "{stderr}"
+        err.starts_with("sealant: error: cannot read the index"),
+        "{err}"
     );
-    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
