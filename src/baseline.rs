@@ -102,6 +102,13 @@ pub struct HashParams {
 pub const DEFAULT_MEMORY_KIB: u32 = 2048;
 /// Default passes.
 pub const DEFAULT_ITERATIONS: u32 = 1;
+/// Largest memory cost a baseline may ask for (64 MiB per hash): the file is input, and a
+/// committed `memory_kib = 4e9` must be a clear error, not an allocation failure.
+pub const MAX_MEMORY_KIB: u32 = 64 * 1024;
+/// Most passes a baseline may ask for.
+pub const MAX_ITERATIONS: u32 = 16;
+/// Most lanes a baseline may ask for.
+pub const MAX_PARALLELISM: u32 = 8;
 
 impl HashParams {
     /// Fresh parameters with a random 16-byte salt.
@@ -121,9 +128,19 @@ impl HashParams {
             return Err(format!("unsupported hash algorithm `{}`", self.algorithm));
         }
         let salt = hex::decode(&self.salt).map_err(|_| "salt is not hex".to_string())?;
-        if salt.len() < 8 {
-            return Err("salt is shorter than 8 bytes".into());
+        if salt.len() < 8 || salt.len() > 64 {
+            return Err("salt must be 8 to 64 bytes".into());
         }
+        let bounded = |name: &str, value: u32, min: u32, max: u32| {
+            if (min..=max).contains(&value) {
+                Ok(())
+            } else {
+                Err(format!("hash.{name} = {value} is outside {min}..={max}"))
+            }
+        };
+        bounded("parallelism", self.parallelism, 1, MAX_PARALLELISM)?;
+        bounded("iterations", self.iterations, 1, MAX_ITERATIONS)?;
+        bounded("memory_kib", self.memory_kib, 8 * self.parallelism, MAX_MEMORY_KIB)?;
         let params = Params::new(self.memory_kib, self.iterations, self.parallelism, Some(32))
             .map_err(|e| format!("invalid hash parameters: {e}"))?;
         Ok((
@@ -196,12 +213,17 @@ impl Baseline {
             path: path.into(),
             message: io_message(&e),
         })?;
+        Baseline::parse(&text, path)
+    }
+
+    /// Parses and validates baseline text; `path` names it in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Baseline, BaselineError> {
         let malformed = |message: String| BaselineError::Malformed {
             path: path.into(),
             message,
         };
         let value: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| malformed(e.to_string()))?;
+            serde_json::from_str(text).map_err(|e| malformed(e.to_string()))?;
         let version = value
             .get("version")
             .and_then(|v| v.as_u64())

@@ -63,7 +63,8 @@ pub struct CommonArgs {
     /// Ignore inline `sealant:allow` comments (only the baseline and config suppress).
     #[arg(long)]
     pub no_inline_allow: bool,
-    /// Skip files larger than this many bytes (suffixes K, M, G allowed; default 25M).
+    /// Skip files larger than SIZE, listing them (suffixes K, M, G; default: scan every file,
+    /// streaming large ones).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
     /// Worker threads (default: all cores).
@@ -191,7 +192,7 @@ pub struct BaselineArgs {
     /// Overwrite an existing baseline (keeps its salt and labels).
     #[arg(long)]
     pub force: bool,
-    /// Skip files larger than this many bytes.
+    /// Skip files larger than SIZE, listing them (default: scan every file).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
 }
@@ -265,7 +266,9 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         Some('g' | 'G') => (&s[..s.len() - 1], 1024 * 1024 * 1024),
         _ => (s, 1),
     };
-    num.parse::<u64>()
-        .map(|n| n * mult)
-        .map_err(|_| format!("`{s}` is not a size (examples: 1048576, 512K, 25M)"))
+    match num.parse::<u64>().ok().and_then(|n| n.checked_mul(mult)) {
+        Some(0) => Err("the size limit must be at least 1 byte (leave the flag out to scan every file)".into()),
+        Some(n) => Ok(n),
+        None => Err(format!("`{s}` is not a size (examples: 1048576, 512K, 25M)")),
+    }
 }

@@ -76,7 +76,7 @@ pub struct ConfigFile {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScanSection {
-    /// Skip files larger than this many bytes.
+    /// Skip files larger than this many bytes (default: scan everything).
     pub max_file_size: Option<u64>,
     /// Honour inline `sealant:allow` comments (default true).
     pub inline_allow: Option<bool>,
@@ -94,14 +94,11 @@ pub struct RulesSection {
 /// Settings that come from the config file, before CLI overrides.
 #[derive(Debug, Clone)]
 pub struct ScanSettings {
-    /// Files above this size are skipped.
-    pub max_file_size: u64,
+    /// Files above this size are skipped and listed (`None`: everything is read).
+    pub max_file_size: Option<u64>,
     /// Inline allow policy.
     pub inline_allow: InlineAllow,
 }
-
-/// Default `--max-file-size`: 25 MiB.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 25 * 1024 * 1024;
 
 /// A loaded configuration.
 #[derive(Debug, Default)]
@@ -119,7 +116,12 @@ impl Config {
             path: path.into(),
             source,
         })?;
-        let file: ConfigFile = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        Config::parse(&text, path)
+    }
+
+    /// Parses config text; `path` names it in messages (a file, or `REV:.sealant.toml`).
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let file: ConfigFile = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: path.into(),
             message: one_line(e.message()),
         })?;
@@ -158,6 +160,16 @@ impl Config {
             }
         }
         builtin.retain(|r| !self.file.rules.disable.contains(&r.id));
+        if self.file.rule.len() > crate::rules::MAX_CUSTOM_RULES {
+            return Err(ConfigError::Parse {
+                path: self.display_path(),
+                message: format!(
+                    "{} custom rules; at most {} are allowed",
+                    self.file.rule.len(),
+                    crate::rules::MAX_CUSTOM_RULES
+                ),
+            });
+        }
         let origin = self.display_path().display().to_string();
         let custom = self
             .file
@@ -172,11 +184,7 @@ impl Config {
     /// Scan settings, before CLI overrides.
     pub fn settings(&self) -> ScanSettings {
         ScanSettings {
-            max_file_size: self
-                .file
-                .scan
-                .max_file_size
-                .unwrap_or(DEFAULT_MAX_FILE_SIZE),
+            max_file_size: self.file.scan.max_file_size,
             inline_allow: if self.file.scan.inline_allow.unwrap_or(true) {
                 InlineAllow::Honour
             } else {

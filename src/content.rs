@@ -19,6 +19,8 @@ pub enum SkipReason {
     Submodule,
     /// A symbolic link (not followed).
     Symlink,
+    /// A FIFO, socket or device met during a walk (never read: it may block or never end).
+    Special,
 }
 
 impl SkipReason {
@@ -30,6 +32,7 @@ impl SkipReason {
             SkipReason::LfsPointer => "LFS pointers",
             SkipReason::Submodule => "submodules",
             SkipReason::Symlink => "symlinks",
+            SkipReason::Special => "FIFOs, sockets or devices",
         }
     }
 }

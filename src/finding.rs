@@ -5,7 +5,7 @@
 //! and written by `report`. Nothing here knows about any of those.
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use std::fmt;
 
 /// A matched secret value. `Debug` and `Display` print `<redacted>`; the value is reachable only
@@ -55,25 +55,57 @@ impl fmt::Display for Secret {
     }
 }
 
+/// The key fingerprints are computed with. Reports are uploaded and shared (SARIF to code
+/// scanning, CI artifacts), so a fingerprint must not be a fast unsalted hash of the secret that
+/// anyone holding the report could brute-force; with a key it is useless without the key.
+///
+/// Where the key comes from is the plan's choice (`SEALANT_FINGERPRINT_KEY`, else the baseline's
+/// salt, else random for one run); the same key gives the same fingerprints run after run.
+#[derive(Clone)]
+pub struct FingerprintKey(Vec<u8>);
+
+impl FingerprintKey {
+    /// A key from bytes (an environment variable's value, a baseline salt).
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        FingerprintKey(bytes.into())
+    }
+
+    /// A random key: fingerprints then identify findings within one report only.
+    pub fn random() -> Self {
+        let bytes: [u8; 32] = rand::random();
+        FingerprintKey(bytes.to_vec())
+    }
+}
+
+impl fmt::Debug for FingerprintKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("FingerprintKey(<redacted>)")
+    }
+}
+
 /// A stable identifier of "this rule found this secret in this file", independent of the line, so
 /// that edits above a finding do not change it. Specified as the first 16 bytes of
-/// `SHA-256("sealant-fp-v1\0" rule "\0" path "\0" secret)`, hex encoded. Changing this breaks
+/// `HMAC-SHA-256(key, "sealant-fp-v2\0" rule "\0" path "\0" secret)`, hex encoded: keyed, so
+/// that no one can compute it from the secret alone ([`FingerprintKey`]). Changing this breaks
 /// every consumer that stored fingerprints, so a unit test pins a golden value.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct Fingerprint(String);
 
 impl Fingerprint {
-    /// Computes the fingerprint of (rule, path, secret).
-    pub fn compute(rule: &str, path: &str, secret: &Secret) -> Self {
-        let mut h = Sha256::new();
-        h.update(b"sealant-fp-v1\0");
-        h.update(rule.as_bytes());
-        h.update(b"\0");
-        h.update(path.as_bytes());
-        h.update(b"\0");
-        h.update(secret.expose().as_bytes());
-        Fingerprint(hex::encode(&h.finalize()[..16]))
+    /// Computes the fingerprint of (rule, path, secret) under `key`.
+    pub fn compute(key: &FingerprintKey, rule: &str, path: &str, secret: &Secret) -> Self {
+        use hmac::Mac;
+        // HMAC accepts keys of any length; `new_from_slice` cannot fail for it.
+        let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&key.0)
+            .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+        mac.update(b"sealant-fp-v2\0");
+        mac.update(rule.as_bytes());
+        mac.update(b"\0");
+        mac.update(path.as_bytes());
+        mac.update(b"\0");
+        mac.update(secret.expose().as_bytes());
+        Fingerprint(hex::encode(&mac.finalize().into_bytes()[..16]))
     }
 
     /// The hex string.
@@ -173,16 +205,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fingerprint_golden_value_is_stable() {
+    fn fingerprint_golden_value_is_stable_and_keyed() {
         // Changing this value breaks stored fingerprints; see the type's docs.
-        let fp = Fingerprint::compute(
-            "generic-password",
-            "config/.env",
-            &Secret::new("s3cr3t-Value"),
-        );
+        let key = FingerprintKey::new(*b"golden-key");
+        let secret = Secret::new("s3cr3t-Value");
+        let fp = Fingerprint::compute(&key, "generic-password", "config/.env", &secret);
         assert_eq!(fp.as_str(), GOLDEN);
+        let other = FingerprintKey::new(*b"another-key");
+        assert_ne!(
+            Fingerprint::compute(&other, "generic-password", "config/.env", &secret),
+            fp
+        );
+        assert_eq!(format!("{key:?}"), "FingerprintKey(<redacted>)");
     }
-    const GOLDEN: &str = "a1f85e351866a30b22230bb94ab07b81";
+    /// Cross-checked with Python: `hmac.new(b"golden-key", b"sealant-fp-v2\0generic-password\0
+    /// config/.env\0s3cr3t-Value", hashlib.sha256).hexdigest()[:32]`.
+    const GOLDEN: &str = "ca9eb68845c6a454e0f2807bc1895d5a";
 
     #[test]
     fn secret_never_prints_itself() {

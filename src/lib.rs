@@ -41,3 +41,5 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod stream;
+pub mod terminal;

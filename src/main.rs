@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     match sealant::cmd::run(cli) {
         Ok(status) => ExitCode::from(status.code()),
         Err(e) => {
-            eprintln!("sealant: error: {}", sealant::cmd::error_line(&e));
+            sealant::cmd::say(&format!("error: {}", sealant::cmd::error_line(&e)));
             ExitCode::from(sealant::exit::ExitStatus::Error.code())
         }
     }

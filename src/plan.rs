@@ -9,9 +9,11 @@
 //! Nothing after this step parses or guesses.
 
 use crate::allow::Allowlist;
-use crate::baseline::{BaselineError, BaselineFile, Comparison, Scope, BASELINE_FILE_NAME};
+use crate::baseline::{
+    Baseline, BaselineError, BaselineFile, Comparison, Scope, BASELINE_FILE_NAME,
+};
 use crate::config::{Config, ConfigError, ScanSettings, CONFIG_FILE_NAME};
-use crate::finding::Finding;
+use crate::finding::{Finding, FingerprintKey};
 use crate::git::{self, GitError, HookRepo};
 use crate::matcher::{InlineAllow, RuleSet};
 use crate::report::{Color, ColorChoice, Format, ReportOptions, SecretDisplay};
@@ -166,12 +168,16 @@ impl Plan {
         };
         let mut settings = config.settings();
         if let Some(max) = options.max_file_size {
-            settings.max_file_size = max;
+            settings.max_file_size = Some(max);
+        }
+        if settings.max_file_size == Some(0) {
+            return Err(PlanError::Usage(
+                "max_file_size must be at least 1 byte (leave it out to scan every file)".into(),
+            ));
         }
         if let Some(inline) = options.inline_allow {
             settings.inline_allow = inline;
         }
-        let rules = compile_rules(&config, settings.inline_allow)?;
         let baseline = match &options.baseline {
             BaselineChoice::Ignore => None,
             BaselineChoice::File(p) => Some(BaselineFile::open(p)?),
@@ -184,6 +190,8 @@ impl Plan {
                 }
             }
         };
+        let key = fingerprint_key(&root, &options.baseline, baseline.as_ref());
+        let rules = compile_rules(&config, settings.inline_allow)?.with_fingerprint_key(key);
         Ok(Plan {
             root,
             rules,
@@ -211,6 +219,38 @@ impl Plan {
             },
             Some(b) => self.pool.install(|| b.compare(findings, scope)),
         }
+    }
+}
+
+/// The environment variable that sets the fingerprint key (any non-empty string).
+pub const FINGERPRINT_KEY_VAR: &str = "SEALANT_FINGERPRINT_KEY";
+
+/// The key for findings' fingerprints: [`FINGERPRINT_KEY_VAR`] if set; else derived from the
+/// baseline's salt (the baseline in use, or the root's baseline file even when `--no-baseline`
+/// ignores it), so fingerprints are stable in a repository with a baseline and useless to
+/// whoever holds only the report; else, as a last resort, derived from the root's absolute path:
+/// stable for one checkout, but guessable (README: set the variable in CI).
+fn fingerprint_key(
+    root: &Path,
+    choice: &BaselineChoice,
+    in_use: Option<&BaselineFile>,
+) -> FingerprintKey {
+    if let Some(v) = std::env::var_os(FINGERPRINT_KEY_VAR).filter(|v| !v.is_empty()) {
+        return FingerprintKey::new(v.as_encoded_bytes());
+    }
+    let salt = match (in_use, choice) {
+        (Some(b), _) => Some(b.baseline.hash.salt.clone()),
+        (None, BaselineChoice::Ignore) => Baseline::load(&root.join(BASELINE_FILE_NAME))
+            .ok()
+            .map(|b| b.hash.salt),
+        (None, _) => None,
+    };
+    match salt {
+        Some(salt) => FingerprintKey::new(format!("sealant-fingerprint-key\0salt\0{salt}")),
+        None => FingerprintKey::new(format!(
+            "sealant-fingerprint-key\0root\0{}",
+            root.display()
+        )),
     }
 }
 
@@ -355,9 +395,17 @@ pub fn files(options: &Options, req: FilesRequest) -> Result<(Plan, WorkTree), P
     };
     let plan = Plan::resolve(options, root.clone(), started)?;
     for p in &paths {
-        if std::fs::symlink_metadata(p).is_err() {
+        let meta = match req.symlinks {
+            Symlinks::Follow => std::fs::metadata(p),
+            Symlinks::Skip => std::fs::symlink_metadata(p),
+        };
+        let kind = meta.map(|m| m.file_type()).map_err(|_| {
+            PlanError::Usage(format!("{}: no such file or directory", p.display()))
+        })?;
+        if !(kind.is_file() || kind.is_dir() || kind.is_symlink()) {
+            // Reading a FIFO blocks, /dev/zero never ends: neither can be shown clean.
             return Err(PlanError::Usage(format!(
-                "{}: no such file or directory",
+                "{}: not a regular file or directory (a FIFO, socket or device); pipe it to `sealant scan -` instead",
                 p.display()
             )));
         }

@@ -20,8 +20,10 @@ use crate::finding::Finding;
 use crate::matcher::{Matcher, RuleSet};
 use crate::source::blob::{self, Blob};
 use crate::source::Candidate;
+use crate::stream::{self, Streamed, IN_MEMORY_LIMIT};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::time::Duration;
 
 pub use crate::source::ScanError;
@@ -53,6 +55,28 @@ impl Stats {
     }
 }
 
+/// Findings past the per-file, per-rule cap (`matcher::MAX_FINDINGS_PER_RULE`): counted, not
+/// reported one by one. They count as new findings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Truncated {
+    /// File or blob path.
+    pub path: String,
+    /// Rule id.
+    pub rule: String,
+    /// Matches past the cap (an upper bound: counted before filters).
+    pub more: u64,
+}
+
+/// A file or blob not read because the user chose a size limit (`--max-file-size`): listed in the
+/// summary, and not an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SizeSkip {
+    /// File or blob path.
+    pub path: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
 /// What a scan produced, before baseline filtering: the input of the baseline comparison and of
 /// every report.
 #[derive(Debug)]
@@ -61,6 +85,10 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Candidates that could not be read, sorted by path.
     pub errors: Vec<ScanError>,
+    /// Findings past the per-file cap, sorted by path and rule.
+    pub truncated: Vec<Truncated>,
+    /// Candidates skipped by the user's size limit, sorted by path.
+    pub size_skips: Vec<SizeSkip>,
     /// Counters.
     pub stats: Stats,
     /// What was scanned, for the baseline comparison.
@@ -69,17 +97,23 @@ pub struct Outcome {
 
 impl Outcome {
     /// An outcome with findings and errors sorted into their output order.
-    pub fn new(
-        mut findings: Vec<Finding>,
-        mut errors: Vec<ScanError>,
-        stats: Stats,
-        scope: Scope,
-    ) -> Self {
+    pub fn new(mut findings: Vec<Finding>, batch: Batch, scope: Scope) -> Self {
+        let Batch {
+            mut errors,
+            mut truncated,
+            mut size_skips,
+            stats,
+            ..
+        } = batch;
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         errors.sort_by(|a, b| a.path.cmp(&b.path));
+        truncated.sort_by(|a, b| (&a.path, &a.rule).cmp(&(&b.path, &b.rule)));
+        size_skips.sort_by(|a, b| a.path.cmp(&b.path));
         Outcome {
             findings,
             errors,
+            truncated,
+            size_skips,
             stats,
             scope,
         }
@@ -93,15 +127,20 @@ pub struct Batch {
     pub found: Vec<(usize, Vec<Finding>)>,
     /// Candidates that could not be read, in candidate order.
     pub errors: Vec<ScanError>,
+    /// Findings past the per-file cap.
+    pub truncated: Vec<Truncated>,
+    /// Candidates skipped by the user's size limit.
+    pub size_skips: Vec<SizeSkip>,
     /// Counters (scanned, bytes, skipped); `commits` and `elapsed` are the caller's.
     pub stats: Stats,
 }
 
 impl Batch {
     /// Every finding, with `scope` saying what was scanned; findings and errors sorted.
-    pub fn into_outcome(self, scope: Scope) -> Outcome {
-        let findings = self.found.into_iter().flat_map(|(_, f)| f).collect();
-        Outcome::new(findings, self.errors, self.stats, scope)
+    pub fn into_outcome(mut self, scope: Scope) -> Outcome {
+        let found = std::mem::take(&mut self.found);
+        let findings = found.into_iter().flat_map(|(_, f)| f).collect();
+        Outcome::new(findings, self, scope)
     }
 }
 
@@ -109,14 +148,19 @@ impl Batch {
 /// the thread pool. Cheap to make; make one per command.
 pub struct Pipeline<'a> {
     rules: &'a RuleSet,
-    max_file_size: u64,
+    max_file_size: Option<u64>,
     repo: Option<&'a gix::ThreadSafeRepository>,
     pool: &'a rayon::ThreadPool,
 }
 
 impl<'a> Pipeline<'a> {
-    /// A pipeline over `rules` on `pool`, skipping files and blobs larger than `max_file_size`.
-    pub fn new(rules: &'a RuleSet, max_file_size: u64, pool: &'a rayon::ThreadPool) -> Self {
+    /// A pipeline over `rules` on `pool`; with `max_file_size`, files and blobs larger than it
+    /// are skipped (and listed), else everything is read, streaming what is too large to hold.
+    pub fn new(
+        rules: &'a RuleSet,
+        max_file_size: Option<u64>,
+        pool: &'a rayon::ThreadPool,
+    ) -> Self {
         Pipeline {
             rules,
             max_file_size,
@@ -131,16 +175,20 @@ impl<'a> Pipeline<'a> {
         self
     }
 
-    /// Scans every candidate once, in parallel; `on_item` is called after each (progress).
-    /// Results do not depend on the number of threads.
+    /// Scans every candidate once, in parallel, with one [`Worker`] per pool thread for the whole
+    /// run (its regex caches stay warm); `on_item` is called after each candidate (progress).
+    /// Results come back in candidate order and do not depend on the number of threads.
     pub fn run(&self, candidates: &[Candidate], on_item: &(dyn Fn() + Sync)) -> Batch {
-        let results: Vec<(Vec<Finding>, Fate)> = self.pool.install(|| {
+        let slots: Vec<Mutex<Option<Worker>>> = (0..self.pool.current_num_threads())
+            .map(|_| Mutex::new(None))
+            .collect();
+        let results: Vec<Scanned> = self.pool.install(|| {
             candidates
                 .par_iter()
                 .map_init(
-                    || Worker::new(self),
-                    |worker, candidate| {
-                        let result = worker.scan(candidate);
+                    || Lease::take(&slots, self),
+                    |lease, candidate| {
+                        let result = lease.worker().scan(candidate);
                         on_item();
                         result
                     },
@@ -148,24 +196,94 @@ impl<'a> Pipeline<'a> {
                 .collect()
         });
         let mut batch = Batch::default();
-        for (i, (findings, fate)) in results.into_iter().enumerate() {
-            match fate {
+        for (i, scanned) in results.into_iter().enumerate() {
+            let path = || candidates[i].display().to_string();
+            match scanned.fate {
                 Fate::Scanned { bytes } => {
                     batch.stats.scanned += 1;
                     batch.stats.bytes += bytes;
                 }
                 Fate::Skipped(reason) => batch.stats.skip(reason),
+                Fate::OverSizeLimit(size) => {
+                    batch.stats.skip(SkipReason::TooLarge);
+                    batch.size_skips.push(SizeSkip { path: path(), size });
+                }
                 Fate::Allowlisted => {}
                 Fate::Unreadable(message) => batch.errors.push(ScanError {
-                    path: candidates[i].display().to_string(),
+                    path: path(),
                     message,
                 }),
             }
-            if !findings.is_empty() {
-                batch.found.push((i, findings));
+            for (rule, more) in scanned.truncated {
+                batch.truncated.push(Truncated {
+                    path: path(),
+                    rule,
+                    more,
+                });
+            }
+            if !scanned.findings.is_empty() {
+                batch.found.push((i, scanned.findings));
             }
         }
         batch
+    }
+}
+
+/// A pool thread's [`Worker`], taken from its slot for one rayon job and put back after, so each
+/// thread keeps one worker (and its warm regex caches) across every job of a run. A job that finds
+/// its thread's slot empty (rayon ran it while another job of the same thread was suspended)
+/// makes a worker of its own.
+struct Lease<'s> {
+    worker: Option<Worker>,
+    slot: &'s Mutex<Option<Worker>>,
+}
+
+impl<'s> Lease<'s> {
+    fn take(slots: &'s [Mutex<Option<Worker>>], pipeline: &Pipeline<'_>) -> Self {
+        let index = rayon::current_thread_index().unwrap_or(0) % slots.len().max(1);
+        let slot = &slots[index];
+        let worker = slot
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .unwrap_or_else(|| Worker::new(pipeline));
+        Lease {
+            worker: Some(worker),
+            slot,
+        }
+    }
+
+    fn worker(&mut self) -> &mut Worker {
+        self.worker
+            .as_mut()
+            .expect("a lease holds its worker until it is dropped")
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        let mut slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
+        if slot.is_none() {
+            *slot = self.worker.take();
+        }
+    }
+}
+
+/// What the worker made of one candidate.
+struct Scanned {
+    findings: Vec<Finding>,
+    fate: Fate,
+    /// Rules past the per-file cap, and how many more matches they had.
+    truncated: Vec<(String, u64)>,
+}
+
+impl Scanned {
+    fn nothing(fate: Fate) -> Self {
+        Scanned {
+            findings: Vec::new(),
+            fate,
+            truncated: Vec::new(),
+        }
     }
 }
 
@@ -173,8 +291,10 @@ impl<'a> Pipeline<'a> {
 enum Fate {
     /// Read and matched.
     Scanned { bytes: u64 },
-    /// Not matched, for a reason that does not make the result unclean.
+    /// Not matched, for a reason that does not make the result unclean (binary, LFS pointer).
     Skipped(SkipReason),
+    /// Larger than the user's size limit (its size): not read, listed.
+    OverSizeLimit(u64),
     /// Under a globally allowlisted path: not read, not counted.
     Allowlisted,
     /// Could not be read: a one-line message.
@@ -185,7 +305,7 @@ enum Fate {
 struct Worker {
     matcher: Matcher,
     repo: Option<gix::Repository>,
-    max_file_size: u64,
+    max_file_size: Option<u64>,
 }
 
 impl Worker {
@@ -204,51 +324,79 @@ impl Worker {
         }
     }
 
-    fn scan(&mut self, candidate: &Candidate) -> (Vec<Finding>, Fate) {
+    fn over_limit(&self, size: u64) -> bool {
+        self.max_file_size.is_some_and(|max| size > max)
+    }
+
+    fn scan(&mut self, candidate: &Candidate) -> Scanned {
         let display = candidate.display();
         if self.matcher.rules().path_allowed(display) {
-            return (Vec::new(), Fate::Allowlisted);
+            return Scanned::nothing(Fate::Allowlisted);
         }
         let loaded;
         let raw: &[u8] = match candidate {
             Candidate::File { path, len, .. } => {
-                if *len > self.max_file_size {
-                    return (Vec::new(), Fate::Skipped(SkipReason::TooLarge));
+                if self.over_limit(*len) {
+                    return Scanned::nothing(Fate::OverSizeLimit(*len));
+                }
+                if *len > IN_MEMORY_LIMIT {
+                    return match std::fs::File::open(path) {
+                        Ok(file) => self.stream(file, display),
+                        Err(e) => Scanned::nothing(Fate::Unreadable(io_message(&e))),
+                    };
                 }
                 match std::fs::read(path) {
                     Ok(bytes) => {
                         loaded = bytes;
                         &loaded
                     }
-                    Err(e) => return (Vec::new(), Fate::Unreadable(io_message(&e))),
+                    Err(e) => return Scanned::nothing(Fate::Unreadable(io_message(&e))),
                 }
             }
             Candidate::Blob { id, .. } => {
                 let Some(repo) = &self.repo else {
                     let message = format!("cannot read blob {id}: no repository to read it from");
-                    return (Vec::new(), Fate::Unreadable(message));
+                    return Scanned::nothing(Fate::Unreadable(message));
                 };
-                match blob::load(repo, *id, self.max_file_size) {
+                let limit = self.max_file_size.unwrap_or(u64::MAX);
+                match blob::load(repo, *id, limit) {
                     Ok(Blob::Data(bytes)) => {
                         loaded = bytes;
                         &loaded
                     }
-                    Ok(Blob::TooLarge(_)) => {
-                        return (Vec::new(), Fate::Skipped(SkipReason::TooLarge))
+                    Ok(Blob::TooLarge(size)) => {
+                        return Scanned::nothing(Fate::OverSizeLimit(size))
                     }
-                    Err(message) => return (Vec::new(), Fate::Unreadable(message)),
+                    Err(message) => return Scanned::nothing(Fate::Unreadable(message)),
                 }
             }
             Candidate::Buffer { bytes, .. } => bytes,
+            Candidate::Stdin { .. } => {
+                return self.stream(std::io::stdin().lock(), display);
+            }
         };
         match decode(raw) {
-            Content::Skipped(reason) => (Vec::new(), Fate::Skipped(reason)),
-            Content::Text(text) => (
-                self.matcher.find(&text, display),
-                Fate::Scanned {
+            Content::Skipped(reason) => Scanned::nothing(Fate::Skipped(reason)),
+            Content::Text(text) => Scanned {
+                findings: self.matcher.find(&text, display),
+                fate: Fate::Scanned {
                     bytes: raw.len() as u64,
                 },
-            ),
+                truncated: self.matcher.truncated(),
+            },
+        }
+    }
+
+    /// Matches content read from `reader` in bounded memory (`stream`).
+    fn stream(&mut self, reader: impl std::io::Read, display: &str) -> Scanned {
+        match stream::scan(&mut self.matcher, reader, display) {
+            Ok(Streamed::Text { findings, bytes }) => Scanned {
+                findings,
+                fate: Fate::Scanned { bytes },
+                truncated: self.matcher.truncated(),
+            },
+            Ok(Streamed::Skipped(reason)) => Scanned::nothing(Fate::Skipped(reason)),
+            Err(e) => Scanned::nothing(Fate::Unreadable(io_message(&e))),
         }
     }
 }

@@ -230,8 +230,15 @@ fn fingerprints_do_not_depend_on_the_line() {
     let tok = secrets::github(7);
     let a = TestDir::with(&[("x.env", format!("T={tok}\n").as_bytes())]);
     let b = TestDir::with(&[("x.env", format!("\n\n\nT={tok}\n").as_bytes())]);
+    // Two folders: the same key (fingerprints are keyed, see `fingerprints_are_keyed`).
     let fp = |d: &TestDir| {
-        jsonl(&d.run(&["scan", "--format", "jsonl"]).stdout)[0]["fingerprint"].clone()
+        let out = d
+            .sealant()
+            .args(["scan", "--format", "jsonl"])
+            .env("SEALANT_FINGERPRINT_KEY", "shared-key")
+            .output()
+            .unwrap();
+        jsonl(&out.stdout)[0]["fingerprint"].clone()
     };
     assert_eq!(fp(&a), fp(&b));
 }

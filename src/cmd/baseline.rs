@@ -76,7 +76,7 @@ fn scan_all(t: &Target, args: &BaselineFileArgs, max_file_size: Option<u64>) -> 
     batch.errors.extend(listing.errors);
     let outcome = batch.into_outcome(Scope::Complete);
     for e in &outcome.errors {
-        eprintln!("sealant: error: {}: {}", e.path, e.message);
+        super::say_fmt!("error: {}: {}", e.path, e.message);
     }
     if !outcome.errors.is_empty() {
         bail!(
@@ -152,8 +152,8 @@ fn create(a: BaselineArgs) -> Result<ExitStatus> {
     }
     b.normalize();
     b.save(&t.path)?;
-    eprintln!(
-        "sealant: wrote {} with {} entries ({} files scanned)",
+    super::say_fmt!(
+        "wrote {} with {} entries ({} files scanned)",
         t.path.display(),
         b.entries.len(),
         outcome.stats.scanned
@@ -178,19 +178,16 @@ fn update(a: BaselineArgs) -> Result<ExitStatus> {
     let mut out = std::io::stdout().lock();
     for (ei, new_path) in &cmp.moved {
         let e = &mut b.entries[*ei];
-        writeln!(out, "~ {}  {} -> {}", e.rule, e.path, new_path)?;
+        line(&mut out, &format!("~ {}  {} -> {}", e.rule, e.path, new_path))?;
         e.path = new_path.clone();
     }
     let mut removed = Vec::new();
     for &ei in &cmp.stale {
         let e = &b.entries[ei];
-        writeln!(
-            out,
-            "- {}  {}{}",
+        line(&mut out, &format!("- {}  {}{}",
             e.rule,
             e.path,
-            e.line.map(|l| format!(":{l}")).unwrap_or_default()
-        )?;
+            e.line.map(|l| format!(":{l}")).unwrap_or_default()))?;
         removed.push(ei);
     }
     let mut keep = vec![true; b.entries.len()];
@@ -214,29 +211,26 @@ fn update(a: BaselineArgs) -> Result<ExitStatus> {
         if !existing.insert((e.rule.clone(), e.path.clone(), e.hash.clone())) {
             continue;
         }
-        writeln!(
-            out,
-            "+ {}  {}:{}  {}",
+        line(&mut out, &format!("+ {}  {}:{}  {}",
             e.rule,
             e.path,
             f.location.start.line,
-            f.secret.redacted()
-        )?;
+            f.secret.redacted()))?;
         b.entries.push(e);
         added += 1;
     }
     b.normalize();
     let after = b.to_bytes();
     if before.as_deref() == Some(after.as_slice()) {
-        eprintln!(
-            "sealant: {} is up to date ({} entries)",
+        super::say_fmt!(
+            "{} is up to date ({} entries)",
             t.path.display(),
             b.entries.len()
         );
     } else {
         b.save(&t.path)?;
-        eprintln!(
-            "sealant: updated {}: {} added, {} removed, {} moved, {} entries",
+        super::say_fmt!(
+            "updated {}: {} added, {} removed, {} moved, {} entries",
             t.path.display(),
             added,
             cmp.stale.len(),
@@ -282,17 +276,14 @@ fn check(a: BaselineCheckArgs) -> Result<ExitStatus> {
     let mut out = std::io::stdout().lock();
     for (i, why) in &problems {
         let e = &b.entries[*i];
-        writeln!(
-            out,
-            "{}:{}  {}  {}",
+        line(&mut out, &format!("{}:{}  {}  {}",
             e.path,
             e.line.unwrap_or(0),
             e.rule,
-            why.join("; ")
-        )?;
+            why.join("; ")))?;
     }
-    eprintln!(
-        "sealant: {} entries, {} stale, {} expired{}",
+    super::say_fmt!(
+        "{} entries, {} stale, {} expired{}",
         b.entries.len(),
         cmp.stale.len(),
         cmp.expired.len(),
@@ -342,23 +333,18 @@ fn audit(a: BaselineFileArgs) -> Result<ExitStatus> {
                 f.secret.redacted()
             )
         });
-        writeln!(
-            err,
-            "\n[{}/{}] {}  {}",
+        writeln!(err)?;
+        line(&mut err, &format!("[{}/{}] {}  {}",
             n + 1,
             order.len(),
             e.rule,
-            current.unwrap_or_else(|| format!("{} (not found now: stale)", e.path))
-        )?;
-        writeln!(
-            err,
-            "    label: {}{}",
+            current.unwrap_or_else(|| format!("{} (not found now: stale)", e.path))))?;
+        line(&mut err, &format!("    label: {}{}",
             e.label.map(label_name).unwrap_or("none"),
             e.note
                 .as_ref()
                 .map(|n| format!("  note: {n}"))
-                .unwrap_or_default()
-        )?;
+                .unwrap_or_default()))?;
         write!(
             err,
             "    (f)alse positive, (a)ccepted, (r)otated, (s)kip, (q)uit > "
@@ -389,12 +375,15 @@ fn audit(a: BaselineFileArgs) -> Result<ExitStatus> {
     if changed > 0 {
         b.save(&t.path)?;
     }
-    writeln!(
-        err,
-        "\nsealant: labeled {changed} entries in {}",
-        t.path.display()
-    )?;
+    writeln!(err)?;
+    line(&mut err, &format!("sealant: labeled {changed} entries in {}",
+        t.path.display()))?;
     Ok(ExitStatus::Clean)
+}
+
+/// Writes one line with control characters escaped (paths come from the tree).
+fn line(out: &mut dyn Write, text: &str) -> std::io::Result<()> {
+    writeln!(out, "{}", crate::terminal::printable(text))
 }
 
 fn label_name(l: Label) -> &'static str {
@@ -449,14 +438,14 @@ fn import(a: BaselineImportArgs) -> Result<ExitStatus> {
     b.normalize();
     b.save(&t.path)?;
     for r in &unmatched {
-        eprintln!(
-            "sealant: not imported (no matching finding now): {}:{}",
+        super::say_fmt!(
+            "not imported (no matching finding now): {}:{}",
             r.path,
             r.line.unwrap_or(0)
         );
     }
-    eprintln!(
-        "sealant: imported {added} entries into {} ({} records matched nothing)",
+    super::say_fmt!(
+        "imported {added} entries into {} ({} records matched nothing)",
         t.path.display(),
         unmatched.len()
     );

@@ -45,7 +45,7 @@ pub(super) fn scan_history(plan: &Plan, source: HistorySource) -> Result<ExitSta
 
     let sync = repo.clone().into_sync();
     let candidates = history.candidates();
-    let batch = plan
+    let mut batch = plan
         .pipeline()
         .with_repo(&sync)
         .run(&candidates, &|| progress.inc());
@@ -55,13 +55,13 @@ pub(super) fn scan_history(plan: &Plan, source: HistorySource) -> Result<ExitSta
         PresenceCheck::Report => history::head_blobs(repo)?,
         PresenceCheck::Skip => None,
     };
-    let mut stats = batch.stats;
     for (reason, n) in &history.skipped {
-        stats.skip_many(*reason, *n);
+        batch.stats.skip_many(*reason, *n);
     }
-    stats.commits = history.commits.len() as u64;
-    let findings = history.attribute(repo, batch.found, head.as_ref())?;
-    let outcome = Outcome::new(findings, batch.errors, stats, Scope::History);
+    batch.stats.commits = history.commits.len() as u64;
+    let found = std::mem::take(&mut batch.found);
+    let findings = history.attribute(repo, found, head.as_ref())?;
+    let outcome = Outcome::new(findings, batch, Scope::History);
     drop(progress);
 
     if history.shallow_boundaries > 0 {

@@ -31,7 +31,7 @@ pub(super) fn run(args: InstallArgs) -> Result<ExitStatus> {
         std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755))
             .with_context(|| format!("cannot make {} executable", hook.display()))?;
     }
-    eprintln!("sealant: installed {}", hook.display());
+    super::say_fmt!("installed {}", hook.display());
     Ok(ExitStatus::Clean)
 }
 

@@ -4,6 +4,14 @@
 //! writes the report and the summary line ([`finish`]). Only `main` and `cmd` see `cli`; errors
 //! here are `anyhow` with context, and `main` prints them.
 
+/// [`say`] with `format!` arguments.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cmd::say(&format!($($arg)*))
+    };
+}
+pub(crate) use say as say_fmt;
+
 mod baseline;
 mod history;
 mod install;
@@ -17,10 +25,11 @@ use crate::baseline::Comparison;
 use crate::cli::{Cli, ColorArg, Command, CommonArgs, FormatArg};
 use crate::error::one_line;
 use crate::exit::ExitStatus;
-use crate::matcher::InlineAllow;
+use crate::matcher::{InlineAllow, MAX_FINDINGS_PER_RULE};
 use crate::plan::{BaselineChoice, Options, Plan, ReportRequest};
 use crate::report::{self, ColorChoice, Format, Mode, ReportContext, SecretDisplay};
 use crate::scan::Outcome;
+use crate::terminal::printable;
 use anyhow::{Context, Result};
 use std::io::Write;
 
@@ -126,16 +135,37 @@ fn finish(plan: &Plan, mode: Mode, mut outcome: Outcome, notes: &[String]) -> Re
         }
     }
     for e in &outcome.errors {
-        eprintln!("sealant: error: {}: {}", e.path, e.message);
+        say(&format!("error: {}: {}", e.path, e.message));
+    }
+    for t in &outcome.truncated {
+        say(&format!(
+            "{}: and up to {} more `{}` findings (only the first {MAX_FINDINGS_PER_RULE} per rule and file are reported)",
+            t.path, t.more, t.rule
+        ));
+    }
+    for s in &outcome.size_skips {
+        say(&format!(
+            "not scanned (larger than the size limit you set): {} ({})",
+            s.path,
+            human_bytes(s.size)
+        ));
     }
     if !plan.report.quiet {
         let all_notes: Vec<String> = plan.notes.iter().chain(notes).cloned().collect();
         eprintln!(
             "{}",
-            summary(&outcome, &cmp, plan.baseline.is_some(), &all_notes)
+            printable(&summary(&outcome, &cmp, plan.baseline.is_some(), &all_notes))
         );
     }
-    Ok(status(cmp.new.len(), outcome.errors.len()))
+    Ok(status(
+        cmp.new.len() + outcome.truncated.len(),
+        outcome.errors.len(),
+    ))
+}
+
+/// One line on stderr, `sealant: ` first, with control characters escaped.
+pub fn say(line: &str) {
+    eprintln!("sealant: {}", printable(line));
 }
 
 /// Exit status from counts: findings win over errors.

@@ -24,7 +24,7 @@ pub(super) fn run(cmd: RulesCommand) -> Result<ExitStatus> {
             for r in &rules {
                 let _ = writeln!(out, "{:<36} {}", r.id, r.description);
             }
-            eprintln!("sealant: {} rules", rules.len());
+            super::say_fmt!("{} rules", rules.len());
             Ok(ExitStatus::Clean)
         }
         RulesCommand::Check { file } => {
@@ -44,14 +44,14 @@ pub(super) fn run(cmd: RulesCommand) -> Result<ExitStatus> {
             };
             let failures = check_examples(&rules);
             for f in &failures {
-                eprintln!("sealant: rule `{}`: {}", f.rule, f.problem);
+                super::say_fmt!("rule `{}`: {}", f.rule, f.problem);
             }
             let examples: usize = rules
                 .iter()
                 .map(|r| r.examples.len() + r.negative_examples.len())
                 .sum();
-            eprintln!(
-                "sealant: {} rules, {} examples, {} failure(s)",
+            super::say_fmt!(
+                "{} rules, {} examples, {} failure(s)",
                 rules.len(),
                 examples,
                 failures.len()

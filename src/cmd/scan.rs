@@ -9,7 +9,7 @@ use crate::plan::{self, Extent, FilesRequest};
 use crate::report::Mode;
 use crate::source::worktree::{self, IgnoreFiles, Symlinks};
 use crate::source::{stdin, Candidate};
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -63,10 +63,8 @@ pub(super) fn run(args: ScanArgs) -> Result<ExitStatus> {
 
 fn run_stdin(options: &plan::Options) -> Result<ExitStatus> {
     let plan = plan::stdin(options)?;
-    let bytes = stdin::read_all().context("cannot read standard input")?;
-    let candidates = [Candidate::Buffer {
+    let candidates = [Candidate::Stdin {
         display: stdin::STDIN_PATH.to_string(),
-        bytes,
     }];
     let batch = plan.pipeline().run(&candidates, &|| {});
     let scanned = HashSet::from([stdin::STDIN_PATH.to_string()]);

@@ -1,6 +1,39 @@
-//! Byte offsets to line and column positions, for findings.
+//! Byte offsets to line and column positions, for findings; [`Origin`] says where a window of
+//! content starts in its file, so findings in a streamed window get whole-file positions.
 
 use crate::finding::Position;
+
+/// Where a window of content starts in its whole file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// Byte offset of the window's first byte.
+    pub offset: usize,
+    /// 1-based line of that byte.
+    pub line: usize,
+    /// 0-based character column of that byte.
+    pub column: usize,
+}
+
+impl Origin {
+    /// The start of a file.
+    pub const START: Origin = Origin {
+        offset: 0,
+        line: 1,
+        column: 0,
+    };
+
+    /// Moves the origin past `bytes` (the part of the window being dropped).
+    pub fn advance(&mut self, bytes: &[u8]) {
+        self.offset += bytes.len();
+        match memchr::memrchr(b'\n', bytes) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', bytes).count();
+                self.column = chars(&bytes[last + 1..]);
+            }
+            None => self.column += chars(bytes),
+        }
+    }
+}
 
 /// Converts increasing byte offsets into line/column positions in one forward pass: each byte
 /// of the content is looked at a bounded number of times, however long its lines (columns are
@@ -8,7 +41,9 @@ use crate::finding::Position;
 #[derive(Clone)]
 pub(super) struct LineCounter<'a> {
     content: &'a [u8],
-    /// Offset the counters describe.
+    /// Where `content` starts in its file.
+    origin: Origin,
+    /// Offset in `content` the counters describe.
     pos: usize,
     /// 1-based line of `pos`.
     line: usize,
@@ -22,18 +57,20 @@ fn chars(bytes: &[u8]) -> usize {
 }
 
 impl<'a> LineCounter<'a> {
-    pub(super) fn new(content: &'a [u8]) -> Self {
+    /// A counter over `content`, which starts at `origin` in its file.
+    pub(super) fn new(content: &'a [u8], origin: Origin) -> Self {
         LineCounter {
             content,
+            origin,
             pos: 0,
-            line: 1,
-            col: 0,
+            line: origin.line,
+            col: origin.column,
         }
     }
 
     fn advance(&mut self, offset: usize) {
         if offset < self.pos {
-            *self = LineCounter::new(self.content);
+            *self = LineCounter::new(self.content, self.origin);
         }
         let span = &self.content[self.pos..offset];
         match memchr::memrchr(b'\n', span) {

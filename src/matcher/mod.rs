@@ -17,19 +17,36 @@
 pub mod check;
 mod lines;
 
+pub use lines::Origin;
+
 use crate::allow::{has_inline_marker, Allowlist};
-use crate::finding::{Finding, Fingerprint, Location, Secret};
+use crate::finding::{Finding, Fingerprint, FingerprintKey, Location, Secret};
 use crate::placeholder::is_placeholder;
 use crate::rules::{PlaceholderPolicy, Rule, SecretGroup};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use lines::LineCounter;
 use regex::bytes::Regex;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// How far around a keyword hit a single-line rule looks on very long lines.
 pub const LINE_WINDOW: usize = 4096;
 /// How far after a keyword hit a multi-line rule (PEM blocks) looks.
 pub const MULTILINE_WINDOW: usize = 64 * 1024;
+/// At most this many findings per rule in one file; the rest are only counted
+/// ([`Matcher::truncated`]), so a file of three million `password=` lines costs flat memory.
+pub const MAX_FINDINGS_PER_RULE: u32 = 1000;
+
+/// A window of a file to match: the bytes handed to [`Matcher::find_window`] start at `origin`
+/// in the file, and only secrets starting in `report` (offsets into the window) are reported;
+/// the rest of the window is context shared with the neighbouring windows.
+#[derive(Clone, Debug)]
+pub struct Window {
+    /// Where the window starts in its file.
+    pub origin: Origin,
+    /// Offsets (into the window) whose secrets this window reports.
+    pub report: Range<usize>,
+}
 
 /// Whether inline `sealant:allow` comments suppress findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +74,8 @@ struct Compiled {
 #[derive(Clone, Debug)]
 pub struct RuleSet {
     inner: Arc<Compiled>,
+    /// The key findings' fingerprints are computed with.
+    key: Arc<FingerprintKey>,
 }
 
 /// One thread's matching state: the rule set, this thread's regex clones (made on a rule's first
@@ -67,6 +86,10 @@ pub struct Matcher {
     regexes: Vec<Option<Regex>>,
     regions: Vec<(u32, usize, usize)>,
     raw: Vec<RawMatch>,
+    /// Per rule: matches kept in the current file (capped at [`MAX_FINDINGS_PER_RULE`]).
+    kept: Vec<u32>,
+    /// Per rule: matches past the cap in the current file.
+    dropped: Vec<u64>,
 }
 
 struct RawMatch {
@@ -121,6 +144,7 @@ impl RuleSet {
             )
         };
         Ok(RuleSet {
+            key: Arc::new(FingerprintKey::random()),
             inner: Arc::new(Compiled {
                 rules,
                 keywords,
@@ -130,6 +154,12 @@ impl RuleSet {
                 inline,
             }),
         })
+    }
+
+    /// The same rules computing fingerprints with `key` (the default key is random per process).
+    pub fn with_fingerprint_key(mut self, key: FingerprintKey) -> Self {
+        self.key = Arc::new(key);
+        self
     }
 
     /// The rules, in definition order.
@@ -149,6 +179,8 @@ impl RuleSet {
             regexes: vec![None; self.inner.rules.len()],
             regions: Vec::new(),
             raw: Vec::new(),
+            kept: vec![0; self.inner.rules.len()],
+            dropped: vec![0; self.inner.rules.len()],
         }
     }
 }
@@ -160,13 +192,46 @@ impl Matcher {
     }
 
     /// Finds secrets in `content` (already decoded text) of the file at `path` (used for path
-    /// filters and fingerprints). Findings come out sorted by offset, at most one per (rule, span).
+    /// filters and fingerprints). Findings come out sorted by offset, at most one per (rule, span)
+    /// and at most [`MAX_FINDINGS_PER_RULE`] per rule; [`Matcher::truncated`] counts the rest.
     pub fn find(&mut self, content: &[u8], path: &str) -> Vec<Finding> {
+        self.start_file();
+        let window = Window {
+            origin: Origin::START,
+            report: 0..content.len(),
+        };
+        self.find_window(content, path, &window)
+    }
+
+    /// Forgets the per-file finding counts: the next [`Matcher::find_window`] starts a new file.
+    pub fn start_file(&mut self) {
+        self.kept.fill(0);
+        self.dropped.fill(0);
+    }
+
+    /// Rules whose findings in the current file went past [`MAX_FINDINGS_PER_RULE`], with how
+    /// many more matches they had (before shadowing by other rules: an upper bound).
+    pub fn truncated(&self) -> Vec<(String, u64)> {
+        let rules = &self.rules.inner.rules;
+        self.dropped
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .map(|(r, &n)| (rules[r].id.clone(), n))
+            .collect()
+    }
+
+    /// Finds the secrets of one window of a file (see [`Window`]); per-rule caps carry over
+    /// from the previous windows since [`Matcher::start_file`]. Positions and offsets are the
+    /// file's.
+    pub fn find_window(&mut self, content: &[u8], path: &str, window: &Window) -> Vec<Finding> {
         let Matcher {
             rules: set,
             regexes,
             regions,
             raw,
+            kept,
+            dropped,
         } = self;
         let c = &*set.inner;
         if c.global.allows_path(path) {
@@ -204,14 +269,21 @@ impl Matcher {
                 continue;
             }
             if let Some(regex) = thread_regex(&mut regexes[r as usize], rule) {
-                set.run_rule(r, rule, regex, content, a, b, path, raw);
+                let mut budget = Budget {
+                    report: &window.report,
+                    kept: &mut kept[r as usize],
+                    dropped: &mut dropped[r as usize],
+                };
+                set.run_rule(r, rule, regex, content, a, b, path, &mut budget, raw);
             }
             i = j;
         }
         raw.sort_by_key(|m| (m.start, m.rule));
         raw.dedup_by_key(|m| (m.start, m.end, m.rule));
         set.drop_shadowed(raw);
-        let mut lines = LineCounter::new(content);
+        raw.retain(|m| window.report.contains(&m.start));
+        let origin = window.origin;
+        let mut lines = LineCounter::new(content, origin);
         raw.drain(..)
             .map(|m| {
                 let rule = &c.rules[m.rule as usize];
@@ -225,9 +297,9 @@ impl Matcher {
                     location: Location {
                         start,
                         end,
-                        offset: m.start,
+                        offset: origin.offset + m.start,
                     },
-                    fingerprint: Fingerprint::compute(&rule.id, path, &secret),
+                    fingerprint: Fingerprint::compute(&set.key, &rule.id, path, &secret),
                     secret,
                     entropy: m.entropy,
                     commit: None,
@@ -236,6 +308,33 @@ impl Matcher {
                 }
             })
             .collect()
+    }
+}
+
+/// One rule's share of the per-file cap while it runs over a region: matches whose secret starts
+/// in `report` count against `kept`; once [`MAX_FINDINGS_PER_RULE`] are kept, further ones are
+/// only counted in `dropped` (before filters: an upper bound), never stored.
+struct Budget<'a> {
+    report: &'a Range<usize>,
+    kept: &'a mut u32,
+    dropped: &'a mut u64,
+}
+
+impl Budget<'_> {
+    /// Whether a match starting at `start` is over the cap (and so was counted, not kept).
+    fn exhausted(&mut self, start: usize) -> bool {
+        if !self.report.contains(&start) || *self.kept < MAX_FINDINGS_PER_RULE {
+            return false;
+        }
+        *self.dropped += 1;
+        true
+    }
+
+    /// Records a kept match starting at `start`.
+    fn keep(&mut self, start: usize) {
+        if self.report.contains(&start) {
+            *self.kept += 1;
+        }
     }
 }
 
@@ -300,6 +399,7 @@ impl RuleSet {
         a: usize,
         b: usize,
         path: &str,
+        budget: &mut Budget<'_>,
         out: &mut Vec<RawMatch>,
     ) {
         let hay = &content[a..b];
@@ -317,6 +417,9 @@ impl RuleSet {
                 continue;
             }
             let (start, end) = (a + m.start(), a + m.end());
+            if budget.exhausted(start) {
+                continue;
+            }
             let value = String::from_utf8_lossy(m.as_bytes()).into_owned();
             let entropy = f64::from(entropy::shannon_entropy(value.as_bytes()));
             let whole = caps.get(0).map(|w| w.as_bytes()).unwrap_or_default();
@@ -327,6 +430,9 @@ impl RuleSet {
                 || rule.allowlist.allows_match(&String::from_utf8_lossy(whole));
             if rejected && rule.placeholder == PlaceholderPolicy::Generic {
                 continue;
+            }
+            if !rejected {
+                budget.keep(start);
             }
             out.push(RawMatch {
                 rule: r,
@@ -447,17 +553,35 @@ entropy = 3.0
     fn long_lines_stay_linear_and_find_everything() {
         let mut rs = set(TOKEN_RULE);
         let mut text = String::new();
-        for i in 0..2000 {
+        // As many tokens as the per-file cap lets through.
+        for i in 0..MAX_FINDINGS_PER_RULE {
             text.push_str(&format!("var a{i}=\"tok_R8x2Kq9LmZ4vT7wN{:04}\";", i));
         }
         let f = rs.find(text.as_bytes(), "min.js");
-        assert_eq!(f.len(), 2000);
+        assert_eq!(f.len(), MAX_FINDINGS_PER_RULE as usize);
+        assert!(rs.truncated().is_empty());
         assert!(f.iter().all(|f| f.location.start.line == 1));
         // Columns are exact although counted incrementally.
         for (i, f) in f.iter().enumerate().step_by(397) {
             let expected = text[..f.location.offset].chars().count() + 1;
             assert_eq!(f.location.start.column, expected, "finding {i}");
         }
+    }
+
+    #[test]
+    fn findings_past_the_per_file_cap_are_counted_not_kept() {
+        let mut rs = set(TOKEN_RULE);
+        let extra = 2500;
+        let mut text = String::new();
+        for i in 0..MAX_FINDINGS_PER_RULE + extra {
+            text.push_str(&format!("k=tok_R8x2Kq9LmZ4vT7w{:05};", i));
+        }
+        let f = rs.find(text.as_bytes(), "dump.txt");
+        assert_eq!(f.len(), MAX_FINDINGS_PER_RULE as usize);
+        assert_eq!(rs.truncated(), vec![("tok".to_string(), u64::from(extra))]);
+        // The next file starts afresh.
+        assert_eq!(rs.find(b"k=tok_R8x2Kq9LmZ4vT7wN3pB6;", "b").len(), 1);
+        assert!(rs.truncated().is_empty());
     }
 
     #[test]

@@ -75,6 +75,8 @@ pub fn write(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> 
                 "informationUri": "https://github.com/sealant-scanner/sealant",
                 "rules": rules,
             }},
+            // Columns count characters (Unicode scalar values), as every other format does.
+            "columnKind": "unicodeCodePoints",
             "results": results,
         }]
     });

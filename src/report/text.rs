@@ -1,7 +1,10 @@
 //! The human report: `path:line:col  rule  redacted-secret`, grouped for history, then the ways out.
+//! Every value that comes from the scanned content or repository (paths, secrets, commit
+//! authors and summaries) goes through `terminal::printable`: a name cannot drive the terminal.
 
 use super::{Color, Mode, ReportContext};
 use crate::finding::{Finding, Presence};
+use crate::terminal::printable;
 use std::io::{self, Write};
 
 fn paint(ctx: &ReportContext, code: &str, s: &str) -> String {
@@ -14,14 +17,16 @@ fn paint(ctx: &ReportContext, code: &str, s: &str) -> String {
 fn line(f: &Finding, ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
     let loc = format!(
         "{}:{}:{}",
-        f.path, f.location.start.line, f.location.start.column
+        printable(&f.path),
+        f.location.start.line,
+        f.location.start.column
     );
     writeln!(
         out,
         "{}  {}  {}  ({})",
         paint(ctx, "1", &loc),
         paint(ctx, "31", &f.rule),
-        paint(ctx, "33", &ctx.show(f)),
+        paint(ctx, "33", &printable(&ctx.show(f))),
         if f.description.is_empty() {
             &f.rule
         } else {
@@ -33,14 +38,17 @@ fn line(f: &Finding, ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()>
         writeln!(
             out,
             "    introduced in {short} by {} <{}> on {}: {}",
-            c.author, c.email, c.date, c.summary
+            printable(&c.author),
+            printable(&c.email),
+            printable(&c.date),
+            printable(&c.summary)
         )?;
         for o in f.occurrences.iter().take(5) {
             writeln!(
                 out,
                 "    also in {} at {}",
                 &o.commit[..o.commit.len().min(12)],
-                o.path
+                printable(&o.path)
             )?;
         }
         if f.occurrences.len() > 5 {

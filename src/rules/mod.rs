@@ -113,10 +113,26 @@ pub struct CompiledRegex {
     pub secret_group: SecretGroup,
 }
 
-fn compile(pattern: &str) -> Result<CompiledRegex, String> {
-    let regex = regex::bytes::RegexBuilder::new(pattern)
-        .multi_line(true)
-        .size_limit(1 << 24)
+/// Compiled-program size limit for built-in rules' regexes.
+const BUILTIN_REGEX_SIZE_LIMIT: usize = 16 << 20;
+/// Compiled-program and lazy-DFA cache limits for user-written rules: a config is input, and
+/// hundreds of custom rules must stay cheap per thread.
+pub const CUSTOM_REGEX_SIZE_LIMIT: usize = 4 << 20;
+/// See [`CUSTOM_REGEX_SIZE_LIMIT`].
+pub const CUSTOM_REGEX_DFA_LIMIT: usize = 1 << 20;
+/// Most custom rules a config may define.
+pub const MAX_CUSTOM_RULES: usize = 1000;
+
+fn compile(pattern: &str, syntax: Syntax) -> Result<CompiledRegex, String> {
+    let mut builder = regex::bytes::RegexBuilder::new(pattern);
+    builder.multi_line(true);
+    match syntax {
+        Syntax::Trusted => builder.size_limit(BUILTIN_REGEX_SIZE_LIMIT),
+        Syntax::Check => builder
+            .size_limit(CUSTOM_REGEX_SIZE_LIMIT)
+            .dfa_size_limit(CUSTOM_REGEX_DFA_LIMIT),
+    };
+    let regex = builder
         .build()
         .map_err(|e| format!("invalid regex: {}", one_line(&e.to_string())))?;
     let secret_group = match regex.capture_names().position(|n| n == Some("secret")) {
@@ -136,7 +152,7 @@ impl Rule {
     /// `sealant rules check` report those.
     pub fn compiled(&self) -> Result<&CompiledRegex, &str> {
         self.compiled
-            .get_or_init(|| compile(&self.pattern))
+            .get_or_init(|| compile(&self.pattern, Syntax::Trusted))
             .as_ref()
             .map_err(String::as_str)
     }
@@ -165,7 +181,7 @@ impl Rule {
         // them (the test suite compiles every one of them).
         let compiled = Arc::new(OnceLock::new());
         if syntax == Syntax::Check {
-            let _ = compiled.set(Ok(compile(&spec.regex).map_err(&invalid)?));
+            let _ = compiled.set(Ok(compile(&spec.regex, syntax).map_err(&invalid)?));
         }
         let keywords: Vec<String> = spec
             .keywords

@@ -35,6 +35,9 @@ pub struct WalkedCommit {
     pub id: ObjectId,
     /// Committer time, seconds since the epoch.
     pub time: i64,
+    /// Position in topological order, ancestors first (see [`topological_ranks`]): what "the
+    /// oldest introduction" means.
+    pub rank: usize,
 }
 
 /// One place a blob entered the history: `commit` (index into [`History::commits`]) recorded it
@@ -54,8 +57,9 @@ pub struct Introduction {
 pub struct BlobCandidate {
     /// Blob id.
     pub id: ObjectId,
-    /// Introductions, oldest commit first (committer time; on ties, the commit the newest-first
-    /// walk reached later counts as older).
+    /// Introductions, oldest first: in topological order (an ancestor before its descendants,
+    /// whatever the timestamps say), ties between unrelated commits broken by committer time,
+    /// then commit id.
     pub introductions: Vec<Introduction>,
 }
 
@@ -116,6 +120,7 @@ pub fn plan(
         .all()
         .map_err(|e| GitError::read("cannot walk the history", e))?;
 
+    let mut parents_of: Vec<Vec<ObjectId>> = Vec::new();
     let mut blob_index: HashMap<ObjectId, usize> = HashMap::new();
     let mut skipped_seen: HashSet<ObjectId> = HashSet::new();
     let mut differ = TreeDiffer::new(repo);
@@ -131,7 +136,7 @@ pub fn plan(
             Some(t) => t,
             None => commit.time().map(|t| t.seconds).unwrap_or_default(),
         };
-        out.commits.push(WalkedCommit { id, time });
+        out.commits.push(WalkedCommit { id, time, rank: 0 });
         let parents: Vec<ObjectId> = if shallow.contains(&id) {
             // Grafted at the clone boundary: its parents are not in the repository.
             if !info.parent_ids.is_empty() {
@@ -142,6 +147,15 @@ pub fn plan(
             info.parent_ids.iter().copied().collect()
         };
         let changes = differ.introduced(&commit, &parents)?;
+        parents_of.push(parents);
+        // A blob this commit deleted elsewhere is moved, not new, unless it was deleted from an
+        // allowlisted path: a rename out of `fixtures/` is new content at its new path.
+        let moved_from: HashSet<ObjectId> = changes
+            .deleted
+            .iter()
+            .filter(|(_, path)| !skip_path(path))
+            .map(|(oid, _)| *oid)
+            .collect();
         for (path, (oid, mode)) in changes.changed {
             if mode.is_commit() || mode.is_link() {
                 let reason = if mode.is_commit() {
@@ -157,7 +171,7 @@ pub fn plan(
             if !mode.is_blob() || skip_path(&path) {
                 continue;
             }
-            let moved = changes.deleted.contains(&oid);
+            let moved = moved_from.contains(&oid);
             let idx = *blob_index.entry(oid).or_insert_with(|| {
                 out.blobs.push(BlobCandidate {
                     id: oid,
@@ -172,13 +186,64 @@ pub fn plan(
             });
         }
     }
+    let ranks = topological_ranks(&out.commits, &parents_of);
+    for (commit, rank) in out.commits.iter_mut().zip(ranks) {
+        commit.rank = rank;
+    }
     let commits = &out.commits;
     for blob in &mut out.blobs {
         blob.introductions
-            .sort_by_key(|i| (commits[i.commit].time, Reverse(i.commit)));
+            .sort_by(|a, b| (commits[a.commit].rank, &a.path).cmp(&(commits[b.commit].rank, &b.path)));
     }
     out.blobs.retain(|b| b.first_new().is_some());
     Ok(out)
+}
+
+/// Each walked commit's position in a topological order of the walked commits: every commit
+/// after all of its (walked) parents; among commits whose parents are all placed, the oldest
+/// committer time first, then the smallest id. Depends only on the graph, the times and the ids,
+/// never on the walk's order, so attribution is deterministic even when timestamps tie or lie
+/// (rebases, clock skew).
+pub fn topological_ranks(commits: &[WalkedCommit], parents: &[Vec<ObjectId>]) -> Vec<usize> {
+    use std::collections::BinaryHeap;
+    let index: HashMap<ObjectId, usize> =
+        commits.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); commits.len()];
+    let mut waiting: Vec<usize> = vec![0; commits.len()];
+    for (child, ps) in parents.iter().enumerate() {
+        let mut seen = HashSet::new();
+        for p in ps {
+            if let Some(&pi) = index.get(p) {
+                if seen.insert(pi) {
+                    children[pi].push(child);
+                    waiting[child] += 1;
+                }
+            }
+        }
+    }
+    let key = |i: usize| Reverse((commits[i].time, commits[i].id, i));
+    let mut ready: BinaryHeap<Reverse<(i64, ObjectId, usize)>> = (0..commits.len())
+        .filter(|&i| waiting[i] == 0)
+        .map(key)
+        .collect();
+    let mut rank = vec![usize::MAX; commits.len()];
+    let mut next = 0;
+    while let Some(Reverse((_, _, i))) = ready.pop() {
+        rank[i] = next;
+        next += 1;
+        for &c in &children[i] {
+            waiting[c] -= 1;
+            if waiting[c] == 0 {
+                ready.push(key(c));
+            }
+        }
+    }
+    // A cycle cannot occur in git; if the graph were corrupt, rank what is left by walk order.
+    for r in rank.iter_mut().filter(|r| **r == usize::MAX) {
+        *r = next;
+        next += 1;
+    }
+    rank
 }
 
 /// Entries a commit changed relative to its parent(s).
@@ -186,8 +251,8 @@ pub fn plan(
 struct Changes {
     /// Non-tree entries (any mode) the commit added or whose blob it changed, by path, sorted.
     changed: BTreeMap<String, (ObjectId, EntryMode)>,
-    /// Blob ids deleted relative to the first parent (to recognise moves).
-    deleted: HashSet<ObjectId>,
+    /// Blobs (id, path) deleted relative to the first parent (to recognise moves).
+    deleted: Vec<(ObjectId, String)>,
 }
 
 /// Tree-to-tree diffs with reused buffers.
@@ -291,9 +356,12 @@ impl<'r> TreeDiffer<'r> {
                         .insert(path.to_str_lossy().into_owned(), (oid, entry_mode));
                 }
                 Change::Deletion {
-                    entry_mode, oid, ..
+                    entry_mode,
+                    oid,
+                    path,
+                    ..
                 } if entry_mode.is_blob() => {
-                    out.deleted.insert(oid);
+                    out.deleted.push((oid, path.to_str_lossy().into_owned()));
                 }
                 _ => {}
             }
@@ -336,7 +404,7 @@ impl History {
         per_blob: Vec<(usize, Vec<Finding>)>,
         head_blobs: Option<&HashSet<ObjectId>>,
     ) -> Result<Vec<Finding>, GitError> {
-        type Rank = (i64, Reverse<usize>, String, usize);
+        type Rank = (usize, String, usize);
         struct Group {
             rank: Rank,
             intro: (usize, usize),
@@ -352,8 +420,7 @@ impl History {
             let first = &blob.introductions[ii];
             for f in findings {
                 let rank: Rank = (
-                    self.commits[first.commit].time,
-                    Reverse(first.commit),
+                    self.commits[first.commit].rank,
                     first.path.clone(),
                     f.location.offset,
                 );
@@ -389,17 +456,13 @@ impl History {
         for (_, g) in groups {
             let (bi, ii) = g.intro;
             let chosen = &self.blobs[bi].introductions[ii];
-            let mut places: Vec<(i64, Reverse<usize>, String)> = Vec::new();
+            let mut places: Vec<(usize, usize, String)> = Vec::new();
             for &b in &g.blobs {
                 for i in &self.blobs[b].introductions {
                     if i.commit == chosen.commit && i.path == chosen.path {
                         continue;
                     }
-                    places.push((
-                        self.commits[i.commit].time,
-                        Reverse(i.commit),
-                        i.path.clone(),
-                    ));
+                    places.push((self.commits[i.commit].rank, i.commit, i.path.clone()));
                 }
             }
             places.sort();
@@ -408,7 +471,7 @@ impl History {
             f.path.clone_from(&chosen.path);
             f.occurrences = places
                 .into_iter()
-                .map(|(_, Reverse(c), path)| Occurrence {
+                .map(|(_, c, path)| Occurrence {
                     commit: self.commits[c].id.to_string(),
                     path,
                 })

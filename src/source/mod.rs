@@ -38,12 +38,17 @@ pub enum Candidate {
         /// Repository-relative path it is scanned as.
         display: String,
     },
-    /// Bytes already in memory (standard input).
+    /// Bytes already in memory (a commit message).
     Buffer {
-        /// Path for reports (`-`).
+        /// Path for reports.
         display: String,
         /// The content.
         bytes: Vec<u8>,
+    },
+    /// Standard input, read (once) as it is scanned, in bounded memory.
+    Stdin {
+        /// Path for reports (`-`).
+        display: String,
     },
 }
 
@@ -53,7 +58,8 @@ impl Candidate {
         match self {
             Candidate::File { display, .. }
             | Candidate::Blob { display, .. }
-            | Candidate::Buffer { display, .. } => display,
+            | Candidate::Buffer { display, .. }
+            | Candidate::Stdin { display } => display,
         }
     }
 }

@@ -3,7 +3,8 @@
 //! followed unless asked (loops are then detected by `ignore`). The walk only lists: each thread
 //! reads directories and file metadata, and the files become [`Candidate`]s for the pipeline.
 
-use super::{Candidate, ScanError};
+use super::{display_path, Candidate, ScanError};
+use gix::bstr::ByteSlice;
 use crate::content::SkipReason;
 use crate::error::one_line;
 use ignore::{WalkBuilder, WalkState};
@@ -106,11 +107,81 @@ pub fn walk(opts: &WalkOptions) -> Listing {
         })
     });
     let mut listing = shared.into_inner().unwrap_or_else(|p| p.into_inner());
+    if opts.ignore_files == IgnoreFiles::Respect {
+        add_tracked(&mut listing, opts);
+    }
     listing
         .candidates
         .sort_by(|a, b| a.display().cmp(b.display()));
     listing.errors.sort_by(|a, b| a.path.cmp(&b.path));
     listing
+}
+
+/// Adds the files git tracks under the roots that the walk left out because an ignore file
+/// matches them (force-added files, `.git/info/exclude`): in a git work tree, a scan covers every
+/// tracked file. Only when the root is a work tree's top folder; an unreadable index is an error.
+fn add_tracked(listing: &mut Listing, opts: &WalkOptions) {
+    if !opts.base.join(".git").exists() {
+        return;
+    }
+    let Ok(repo) = gix::open(&opts.base) else {
+        return; // not a repository after all (a stray `.git` file): nothing is tracked
+    };
+    let path = repo.index_path();
+    let index = match gix::index::File::at_or_default(
+        path.clone(),
+        repo.object_hash(),
+        true,
+        Default::default(),
+    ) {
+        Ok(index) => index,
+        Err(e) => {
+            listing.errors.push(ScanError {
+                path: display_path(&path, &opts.base),
+                message: format!(
+                    "cannot read the index to find tracked files: {}",
+                    one_line(&e.to_string())
+                ),
+            });
+            return;
+        }
+    };
+    let listed: std::collections::HashSet<String> = listing
+        .candidates
+        .iter()
+        .map(|c| c.display().to_string())
+        .collect();
+    use gix::index::entry::{Mode, Stage};
+    for entry in index.entries() {
+        if entry.stage() != Stage::Unconflicted
+            || !(entry.mode == Mode::FILE || entry.mode == Mode::FILE_EXECUTABLE)
+        {
+            continue;
+        }
+        let rel = entry.path(&index);
+        let display = rel.to_str_lossy().into_owned();
+        if listed.contains(&display) || display.split('/').any(|c| c == ".git") {
+            continue;
+        }
+        let Ok(rel_path) = gix::path::from_bstr(rel) else {
+            continue; // not representable as a path here
+        };
+        let abs = opts.base.join(rel_path);
+        if !opts.roots.iter().any(|r| abs.starts_with(r)) {
+            continue;
+        }
+        // Deleted or replaced in the work tree: nothing on disk to read (staged covers the index).
+        let Ok(meta) = std::fs::symlink_metadata(&abs) else {
+            continue;
+        };
+        if meta.is_file() {
+            listing.candidates.push(Candidate::File {
+                path: abs,
+                display,
+                len: meta.len(),
+            });
+        }
+    }
 }
 
 /// One walker thread's findings, merged into the shared listing when the thread is done.
@@ -137,7 +208,8 @@ fn classify(entry: &ignore::DirEntry, base: &Path, out: &mut Listing) {
         return;
     }
     if !ft.is_file() {
-        return; // sockets, fifos, devices
+        out.skipped.push(SkipReason::Special);
+        return;
     }
     match entry.metadata() {
         Ok(m) => out.candidates.push(Candidate::File {
