@@ -140,7 +140,12 @@ impl HashParams {
         };
         bounded("parallelism", self.parallelism, 1, MAX_PARALLELISM)?;
         bounded("iterations", self.iterations, 1, MAX_ITERATIONS)?;
-        bounded("memory_kib", self.memory_kib, 8 * self.parallelism, MAX_MEMORY_KIB)?;
+        bounded(
+            "memory_kib",
+            self.memory_kib,
+            8 * self.parallelism,
+            MAX_MEMORY_KIB,
+        )?;
         let params = Params::new(self.memory_kib, self.iterations, self.parallelism, Some(32))
             .map_err(|e| format!("invalid hash parameters: {e}"))?;
         Ok((
@@ -281,8 +286,17 @@ impl Default for Baseline {
 }
 
 /// Writes `bytes` to `path` via a temp file in the same folder and a rename, so readers never see
-/// a half-written file and a crash leaves the old one intact.
+/// a half-written file and a crash leaves the old one intact. A symbolic link is written through
+/// (its target is replaced; the link stays).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    // Through a symbolic link: replace its target, keep the link (a shared baseline).
+    let resolved;
+    let path = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        resolved = std::fs::canonicalize(path)?;
+        resolved.as_path()
+    } else {
+        path
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

@@ -113,6 +113,13 @@ pub struct HistoryArgs {
     /// Every commit reachable from any ref (branches, tags, remotes, stash).
     #[arg(long, conflicts_with = "revs")]
     pub all: bool,
+    /// Scan commit messages too (a token pasted into a message is as leaked as one in a file).
+    #[arg(long)]
+    pub include_messages: bool,
+    /// Read .sealant.toml and the baseline from REV's tree (e.g. `origin/main`), not the work
+    /// tree: the branch being judged cannot switch the gate off.
+    #[arg(long, value_name = "REV", conflicts_with_all = ["config", "baseline"])]
+    pub config_rev: Option<String>,
     #[command(flatten)]
     pub git: GitArgs,
 }
@@ -124,6 +131,10 @@ pub struct PrePushArgs {
     pub remote: Option<String>,
     /// Remote URL, as git passes it.
     pub url: Option<String>,
+    /// Read .sealant.toml and the baseline from REV's tree (e.g. `origin/main`), not the work
+    /// tree.
+    #[arg(long, value_name = "REV", conflicts_with_all = ["config", "baseline"])]
+    pub config_rev: Option<String>,
     #[command(flatten)]
     pub git: GitArgs,
 }
@@ -267,8 +278,12 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         _ => (s, 1),
     };
     match num.parse::<u64>().ok().and_then(|n| n.checked_mul(mult)) {
-        Some(0) => Err("the size limit must be at least 1 byte (leave the flag out to scan every file)".into()),
+        Some(0) => Err(
+            "the size limit must be at least 1 byte (leave the flag out to scan every file)".into(),
+        ),
         Some(n) => Ok(n),
-        None => Err(format!("`{s}` is not a size (examples: 1048576, 512K, 25M)")),
+        None => Err(format!(
+            "`{s}` is not a size (examples: 1048576, 512K, 25M)"
+        )),
     }
 }

@@ -162,6 +162,50 @@ pub fn root(repo: &gix::Repository) -> PathBuf {
         .unwrap_or_else(|| repo.git_dir().to_path_buf())
 }
 
+/// The contents of `names` (files at the top of the tree) in revision `rev`'s tree, `None` for a
+/// name the tree does not have. `Err` if `rev` does not resolve to a commit or a blob is
+/// unreadable.
+pub fn files_at_revision(
+    repo: &gix::Repository,
+    rev: &str,
+    names: &[&str],
+) -> Result<Vec<Option<Vec<u8>>>, GitError> {
+    let bad = |e: &dyn std::fmt::Display| GitError::read(format!("bad --config-rev `{rev}`"), e);
+    let id = repo
+        .rev_parse_single(rev)
+        .map_err(|e| bad(&shallow_hint(repo, &e)))?;
+    let tree = id
+        .object()
+        .and_then(|o| o.peel_to_commit())
+        .and_then(|c| c.tree())
+        .map_err(|e| bad(&e))?;
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let entry = tree.find_entry(*name).filter(|e| e.mode().is_blob());
+        out.push(match entry {
+            Some(e) => Some(
+                repo.find_blob(e.object_id())
+                    .map_err(|err| bad(&err))?
+                    .detach()
+                    .data,
+            ),
+            None => None,
+        });
+    }
+    Ok(out)
+}
+
+/// `e`'s message, with a hint when the repository is a shallow clone: the missing revision was
+/// most likely never fetched.
+pub fn shallow_hint(repo: &gix::Repository, e: &dyn std::fmt::Display) -> String {
+    let msg = one_line(&e.to_string());
+    if repo.is_shallow().unwrap_or(false) {
+        format!("{msg} (this is a shallow clone, so the commit may not have been fetched: run `git fetch --unshallow`, or use `fetch-depth: 0` with actions/checkout)")
+    } else {
+        msg
+    }
+}
+
 /// Commit metadata for reports.
 pub fn commit_info(commit: &gix::Commit<'_>) -> CommitInfo {
     let (author, email, date) = match commit.author() {

@@ -81,14 +81,27 @@ pub fn gitleaks(text: &str) -> Result<Vec<Record>, String> {
         let items = v
             .as_array()
             .ok_or("not a gitleaks report: expected an array")?;
-        return Ok(items
+        return items
             .iter()
-            .filter_map(|item| {
-                let path = item.get("File").and_then(Value::as_str)?.to_string();
-                let line = item
-                    .get("StartLine")
-                    .and_then(Value::as_u64)
-                    .map(|l| l as usize);
+            .enumerate()
+            .map(|(i, item)| {
+                let bad = |what: &str| format!("record #{}: {what}", i + 1);
+                let path = item
+                    .get("File")
+                    .and_then(Value::as_str)
+                    .filter(|p| !p.is_empty())
+                    .ok_or_else(|| bad("no `File`"))?
+                    .to_string();
+                // A record without a usable line would match every finding in its file.
+                let line = match item.get("StartLine") {
+                    Some(v) => Some(
+                        v.as_u64()
+                            .filter(|&l| l >= 1)
+                            .ok_or_else(|| bad("`StartLine` is not a line number"))?
+                            as usize,
+                    ),
+                    None => None,
+                };
                 let rule = item
                     .get("RuleID")
                     .and_then(Value::as_str)
@@ -97,7 +110,12 @@ pub fn gitleaks(text: &str) -> Result<Vec<Record>, String> {
                     Some(s) if !s.is_empty() && s != "REDACTED" => SecretRef::Plain(s.to_string()),
                     _ => SecretRef::Location,
                 };
-                Some(Record {
+                if line.is_none() && matches!(secret, SecretRef::Location) {
+                    return Err(bad(
+                        "neither `StartLine` nor `Secret`: it would match anything",
+                    ));
+                }
+                Ok(Record {
                     path,
                     line,
                     secret,
@@ -105,7 +123,7 @@ pub fn gitleaks(text: &str) -> Result<Vec<Record>, String> {
                     note: format!("imported from gitleaks ({rule})"),
                 })
             })
-            .collect());
+            .collect();
     }
     let mut out = Vec::new();
     for (n, raw) in text.lines().enumerate() {
@@ -124,7 +142,9 @@ pub fn gitleaks(text: &str) -> Result<Vec<Record>, String> {
         parts.reverse();
         let line: usize = parts[2]
             .parse()
-            .map_err(|_| format!("line {}: the last field is not a line number", n + 1))?;
+            .ok()
+            .filter(|&l: &usize| l >= 1)
+            .ok_or_else(|| format!("line {}: the last field is not a line number", n + 1))?;
         let mut file = parts[0];
         if let Some((commit, rest)) = file.split_once(':') {
             if commit.len() >= 7 && commit.chars().all(|c| c.is_ascii_hexdigit()) {

@@ -112,6 +112,9 @@ pub struct Options {
     pub max_file_size: Option<u64>,
     /// Worker threads (`None` or 0: all cores).
     pub threads: Option<usize>,
+    /// Read `.sealant.toml` and the baseline from this revision's tree instead of the work tree
+    /// (git modes: a CI gate judging a branch takes its settings from the base branch).
+    pub config_rev: Option<String>,
     /// Report.
     pub report: ReportRequest,
 }
@@ -124,9 +127,21 @@ impl Default for Options {
             inline_allow: None,
             max_file_size: None,
             threads: None,
+            config_rev: None,
             report: ReportRequest::default(),
         }
     }
+}
+
+/// Where the config and the baseline come from.
+enum Settings {
+    /// Files at the root (or named by `--config` / `--baseline`).
+    Files,
+    /// Read from a revision's tree (`--config-rev`), already parsed.
+    FromRevision {
+        config: Box<Config>,
+        baseline: Option<Box<BaselineFile>>,
+    },
 }
 
 /// Everything a command needs besides its source, resolved.
@@ -152,7 +167,12 @@ pub struct Plan {
 }
 
 impl Plan {
-    fn resolve(options: &Options, root: PathBuf, started: Instant) -> Result<Plan, PlanError> {
+    fn resolve(
+        options: &Options,
+        root: PathBuf,
+        started: Instant,
+        settings: Settings,
+    ) -> Result<Plan, PlanError> {
         let (threads, note) = thread_count(options.threads);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -162,9 +182,27 @@ impl Plan {
                 threads,
                 message: e.to_string(),
             })?;
-        let config = match &options.config {
-            Some(p) => Config::load(p)?,
-            None => Config::discover(&root)?,
+        let (config, baseline) = match settings {
+            Settings::Files => {
+                let config = match &options.config {
+                    Some(p) => Config::load(p)?,
+                    None => Config::discover(&root)?,
+                };
+                let baseline = match &options.baseline {
+                    BaselineChoice::Ignore => None,
+                    BaselineChoice::File(p) => Some(BaselineFile::open(p)?),
+                    BaselineChoice::Discover => {
+                        let p = root.join(BASELINE_FILE_NAME);
+                        if p.is_file() {
+                            Some(BaselineFile::open(&p)?)
+                        } else {
+                            None
+                        }
+                    }
+                };
+                (config, baseline)
+            }
+            Settings::FromRevision { config, baseline } => (*config, baseline.map(|b| *b)),
         };
         let mut settings = config.settings();
         if let Some(max) = options.max_file_size {
@@ -178,18 +216,6 @@ impl Plan {
         if let Some(inline) = options.inline_allow {
             settings.inline_allow = inline;
         }
-        let baseline = match &options.baseline {
-            BaselineChoice::Ignore => None,
-            BaselineChoice::File(p) => Some(BaselineFile::open(p)?),
-            BaselineChoice::Discover => {
-                let p = root.join(BASELINE_FILE_NAME);
-                if p.is_file() {
-                    Some(BaselineFile::open(&p)?)
-                } else {
-                    None
-                }
-            }
-        };
         let key = fingerprint_key(&root, &options.baseline, baseline.as_ref());
         let rules = compile_rules(&config, settings.inline_allow)?.with_fingerprint_key(key);
         Ok(Plan {
@@ -247,10 +273,7 @@ fn fingerprint_key(
     };
     match salt {
         Some(salt) => FingerprintKey::new(format!("sealant-fingerprint-key\0salt\0{salt}")),
-        None => FingerprintKey::new(format!(
-            "sealant-fingerprint-key\0root\0{}",
-            root.display()
-        )),
+        None => FingerprintKey::new(format!("sealant-fingerprint-key\0root\0{}", root.display())),
     }
 }
 
@@ -393,15 +416,15 @@ pub fn files(options: &Options, req: FilesRequest) -> Result<(Plan, WorkTree), P
         }
         None => project_root(&paths[0]),
     };
-    let plan = Plan::resolve(options, root.clone(), started)?;
+    let plan = Plan::resolve(options, root.clone(), started, Settings::Files)?;
     for p in &paths {
         let meta = match req.symlinks {
             Symlinks::Follow => std::fs::metadata(p),
             Symlinks::Skip => std::fs::symlink_metadata(p),
         };
-        let kind = meta.map(|m| m.file_type()).map_err(|_| {
-            PlanError::Usage(format!("{}: no such file or directory", p.display()))
-        })?;
+        let kind = meta
+            .map(|m| m.file_type())
+            .map_err(|_| PlanError::Usage(format!("{}: no such file or directory", p.display())))?;
         if !(kind.is_file() || kind.is_dir() || kind.is_symlink()) {
             // Reading a FIFO blocks, /dev/zero never ends: neither can be shown clean.
             return Err(PlanError::Usage(format!(
@@ -429,14 +452,20 @@ pub fn files(options: &Options, req: FilesRequest) -> Result<(Plan, WorkTree), P
 /// Plans a scan of standard input (rooted at the current directory's project).
 pub fn stdin(options: &Options) -> Result<Plan, PlanError> {
     let started = Instant::now();
-    Plan::resolve(options, project_root(&current_dir()?), started)
+    Plan::resolve(
+        options,
+        project_root(&current_dir()?),
+        started,
+        Settings::Files,
+    )
 }
 
 /// Plans a scan of a repository's staged change (`dir`: `-C`, else discovered).
 pub fn staged(options: &Options, dir: Option<&Path>) -> Result<(Plan, gix::Repository), PlanError> {
     let started = Instant::now();
     let repo = git::open(dir)?;
-    let plan = Plan::resolve(options, git::root(&repo), started)?;
+    let settings = settings_for_repo(options, &repo)?;
+    let plan = Plan::resolve(options, git::root(&repo), started, settings)?;
     Ok((plan, repo))
 }
 
@@ -490,7 +519,8 @@ pub fn history(
     let started = Instant::now();
     let hook_repo = git::open_with_object_env(dir)?;
     let repo = &hook_repo.repo;
-    let plan = Plan::resolve(options, git::root(repo), started)?;
+    let settings = settings_for_repo(options, repo)?;
+    let plan = Plan::resolve(options, git::root(repo), started, settings)?;
     let (selected, presence) = match &commits {
         Commits::All => (commits::all(repo)?, PresenceCheck::Report),
         Commits::Revspecs(revs) => (commits::revspecs(repo, revs)?, PresenceCheck::Report),
@@ -508,6 +538,36 @@ pub fn history(
             presence,
         },
     ))
+}
+
+/// The settings of a git-mode plan: files, or with `--config-rev` the revision's tree.
+fn settings_for_repo(options: &Options, repo: &gix::Repository) -> Result<Settings, PlanError> {
+    let Some(rev) = &options.config_rev else {
+        return Ok(Settings::Files);
+    };
+    let files = git::files_at_revision(repo, rev, &[CONFIG_FILE_NAME, BASELINE_FILE_NAME])?;
+    let origin = |name: &str| PathBuf::from(format!("{rev}:{name}"));
+    let text = |bytes: Vec<u8>, name: &str| {
+        String::from_utf8(bytes)
+            .map_err(|_| PlanError::Usage(format!("{}: not UTF-8", origin(name).display())))
+    };
+    let mut files = files.into_iter();
+    let config = match files.next().flatten() {
+        Some(bytes) => Config::parse(&text(bytes, CONFIG_FILE_NAME)?, &origin(CONFIG_FILE_NAME))?,
+        None => Config::default(),
+    };
+    let baseline = match (files.next().flatten(), &options.baseline) {
+        (_, BaselineChoice::Ignore) | (None, _) => None,
+        (Some(bytes), _) => {
+            let path = origin(BASELINE_FILE_NAME);
+            let parsed = Baseline::parse(&text(bytes, BASELINE_FILE_NAME)?, &path)?;
+            Some(Box::new(BaselineFile::with(&path, parsed)?))
+        }
+    };
+    Ok(Settings::FromRevision {
+        config: Box::new(config),
+        baseline,
+    })
 }
 
 #[cfg(test)]

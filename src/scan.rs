@@ -37,8 +37,8 @@ pub struct Stats {
     pub bytes: u64,
     /// Not scanned, by reason.
     pub skipped: BTreeMap<SkipReason, u64>,
-    /// Commits examined (git modes).
-    pub commits: u64,
+    /// Commits examined (git modes; the summary always says how many).
+    pub commits: Option<u64>,
     /// Wall time.
     pub elapsed: Duration,
 }
@@ -364,9 +364,7 @@ impl Worker {
                         loaded = bytes;
                         &loaded
                     }
-                    Ok(Blob::TooLarge(size)) => {
-                        return Scanned::nothing(Fate::OverSizeLimit(size))
-                    }
+                    Ok(Blob::TooLarge(size)) => return Scanned::nothing(Fate::OverSizeLimit(size)),
                     Err(message) => return Scanned::nothing(Fate::Unreadable(message)),
                 }
             }

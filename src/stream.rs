@@ -61,10 +61,16 @@ fn scan_in_steps(
         .read_to_end(&mut head)?;
     let mut decoded: Box<dyn Read + '_> = if let Some(rest) = head.strip_prefix(&[0xFF, 0xFE]) {
         let rest = rest.to_vec();
-        Box::new(Utf16::new(io::Cursor::new(rest).chain(&mut raw), u16::from_le_bytes))
+        Box::new(Utf16::new(
+            io::Cursor::new(rest).chain(&mut raw),
+            u16::from_le_bytes,
+        ))
     } else if let Some(rest) = head.strip_prefix(&[0xFE, 0xFF]) {
         let rest = rest.to_vec();
-        Box::new(Utf16::new(io::Cursor::new(rest).chain(&mut raw), u16::from_be_bytes))
+        Box::new(Utf16::new(
+            io::Cursor::new(rest).chain(&mut raw),
+            u16::from_be_bytes,
+        ))
     } else if memchr::memchr(0, &head).is_some() {
         return Ok(Streamed::Skipped(SkipReason::Binary));
     } else {
@@ -94,11 +100,7 @@ fn windows(
     loop {
         let want = report_from + step + AFTER;
         let eof = fill(reader, &mut buf, want)?;
-        let report_to = if eof {
-            buf.len()
-        } else {
-            report_from + step
-        };
+        let report_to = if eof { buf.len() } else { report_from + step };
         let window = Window {
             origin,
             report: report_from..report_to,
@@ -208,7 +210,8 @@ impl<R: Read> Utf16<R> {
         self.pending.drain(..tail);
         if self.done && !self.pending.is_empty() {
             // A lone trailing byte: not a whole unit.
-            self.out.extend_from_slice(char::REPLACEMENT_CHARACTER.to_string().as_bytes());
+            self.out
+                .extend_from_slice(char::REPLACEMENT_CHARACTER.to_string().as_bytes());
             self.pending.clear();
         }
         Ok(())

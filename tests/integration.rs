@@ -9,6 +9,9 @@ mod baseline;
 mod fixtures;
 /// `sealant history`: attribution, presence, ranges, `--all`, and unusual repository shapes.
 mod history;
+/// Fail closed: large files, hostile names and repositories, bounded inputs, a gate a branch
+/// cannot switch off, keyed fingerprints.
+mod hostile;
 /// The one pipeline and its plan: fatal errors first, `-j` bounds, baseline scope of partial scans.
 mod pipeline;
 /// The pre-commit framework running the published hook.

@@ -149,3 +149,129 @@ fn a_move_between_two_named_files_is_judged_as_a_full_scan_judges_it() {
     // hold the secret: b.env's copy is new, as before.
     dir.run(&["scan", "b.env"]).assert_exit(1);
 }
+
+/// Seeded pseudo-random generator (xorshift): property tests stay reproducible.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn alnum(&mut self, len: usize) -> String {
+        const SET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        (0..len)
+            .map(|_| SET[self.below(SET.len() as u64) as usize] as char)
+            .collect()
+    }
+}
+
+/// A repository of random files holding random provider-shaped secrets; returns the secrets.
+fn random_repo(seed: u64) -> (TestRepo, Vec<String>) {
+    let mut rng = Rng(seed * 0x9E37_79B9_7F4A_7C15 + 1);
+    let r = TestRepo::new();
+    let mut secrets = Vec::new();
+    for f in 0..(3 + rng.below(6)) {
+        let mut text = String::new();
+        for _ in 0..(1 + rng.below(5)) {
+            let secret = match rng.below(3) {
+                0 => format!("{}{}", "ghp_", rng.alnum(36)),
+                1 => format!("{}{}", "sk_live_", rng.alnum(24)),
+                _ => {
+                    const B32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+                    let body: String = (0..16)
+                        .map(|_| B32[rng.below(32) as usize] as char)
+                        .collect();
+                    format!("{}{body}", "AKIA")
+                }
+            };
+            let pad = "x".repeat(rng.below(40) as usize);
+            text.push_str(&format!("{pad} token = \"{secret}\"\nnothing {pad}\n"));
+            secrets.push(secret);
+        }
+        r.write(&format!("d{}/f{f}.cfg", rng.below(3)), text);
+        if rng.below(2) == 0 {
+            r.commit_all(&format!("c{f}"));
+        }
+    }
+    r.commit_all("last");
+    (r, secrets)
+}
+
+#[test]
+fn every_format_is_the_same_bytes_for_any_thread_count() {
+    for seed in 0..3 {
+        let (r, _) = random_repo(seed);
+        for format in ["text", "json", "jsonl", "sarif", "junit"] {
+            for cmd in [&["scan"][..], &["history", "--all"]] {
+                let report = |j: &str| {
+                    let mut args = cmd.to_vec();
+                    args.extend(["-j", j, "--format", format, "-q"]);
+                    r.run(&args).stdout
+                };
+                let one = report("1");
+                assert!(!one.is_empty());
+                for j in ["2", "5"] {
+                    assert_eq!(
+                        one,
+                        report(j),
+                        "seed {seed}, {cmd:?} {format}: -j 1 vs -j {j}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn no_default_output_contains_a_secret() {
+    for seed in 0..4 {
+        let (r, secrets) = random_repo(seed);
+        // Stage one more, for the staged gate.
+        r.write(
+            "new.cfg",
+            format!("token = \"{}{}\"\n", "ghp_", Rng(seed + 7).alnum(36)),
+        );
+        r.git(&["add", "new.cfg"]);
+        let mut outputs = Vec::new();
+        for format in ["text", "json", "jsonl", "sarif", "junit"] {
+            for cmd in [&["scan"][..], &["history", "--all"], &["staged"]] {
+                let mut args = cmd.to_vec();
+                args.extend(["--format", format]);
+                let out = r.run(&args);
+                out.assert_exit_for(1, format!("seed {seed} {args:?}"));
+                outputs.push((format!("{args:?}"), combined(&out)));
+            }
+        }
+        let report = r.join("report.out");
+        r.run(&["scan", "-o", report.to_str().unwrap()])
+            .assert_exit(1);
+        outputs.push(("-o".into(), std::fs::read_to_string(&report).unwrap()));
+        for (what, text) in &outputs {
+            for s in &secrets {
+                assert!(
+                    !text.contains(s.as_str()),
+                    "seed {seed}: {what} leaks a secret"
+                );
+                // Not even most of it.
+                assert!(
+                    !text.contains(&s[..s.len() - 4]),
+                    "seed {seed}: {what} leaks a prefix"
+                );
+            }
+        }
+        // The property is not vacuous: asked to, the report shows them.
+        let shown = stdout(&r.run(&["scan", "--show-secrets"]));
+        assert!(
+            secrets.iter().all(|s| shown.contains(s.as_str())),
+            "seed {seed}"
+        );
+    }
+}

@@ -330,3 +330,19 @@ fn pre_receive_hides_every_existing_ref() {
     let out = run("garbage\n".to_string());
     out.assert_exit(2);
 }
+
+#[test]
+fn pre_receive_takes_its_settings_from_the_server_not_the_pushed_branch() {
+    let (server, client) = server_and_client();
+    install_hook(&server.path().join("hooks"), "pre-receive", "pre-receive");
+    client.write("a.txt", "clean\n");
+    client.commit_all("clean");
+    assert!(push(&client, &["main"]).status.success());
+    // The branch switches every rule off for itself and adds a secret.
+    client.write(".sealant.toml", "[allowlist]\npaths = [\"**\"]\n");
+    client.write("b.txt", token(3));
+    client.commit_all("allowlist everything, then leak");
+    let out = push(&client, &["main"]);
+    assert!(!out.status.success(), "pushed: {}", stderr(&out));
+    assert!(stderr(&out).contains(GITHUB_RULE), "{}", stderr(&out));
+}

@@ -178,16 +178,24 @@ fn update(a: BaselineArgs) -> Result<ExitStatus> {
     let mut out = std::io::stdout().lock();
     for (ei, new_path) in &cmp.moved {
         let e = &mut b.entries[*ei];
-        line(&mut out, &format!("~ {}  {} -> {}", e.rule, e.path, new_path))?;
+        line(
+            &mut out,
+            &format!("~ {}  {} -> {}", e.rule, e.path, new_path),
+        )?;
         e.path = new_path.clone();
     }
     let mut removed = Vec::new();
     for &ei in &cmp.stale {
         let e = &b.entries[ei];
-        line(&mut out, &format!("- {}  {}{}",
-            e.rule,
-            e.path,
-            e.line.map(|l| format!(":{l}")).unwrap_or_default()))?;
+        line(
+            &mut out,
+            &format!(
+                "- {}  {}{}",
+                e.rule,
+                e.path,
+                e.line.map(|l| format!(":{l}")).unwrap_or_default()
+            ),
+        )?;
         removed.push(ei);
     }
     let mut keep = vec![true; b.entries.len()];
@@ -211,11 +219,16 @@ fn update(a: BaselineArgs) -> Result<ExitStatus> {
         if !existing.insert((e.rule.clone(), e.path.clone(), e.hash.clone())) {
             continue;
         }
-        line(&mut out, &format!("+ {}  {}:{}  {}",
-            e.rule,
-            e.path,
-            f.location.start.line,
-            f.secret.redacted()))?;
+        line(
+            &mut out,
+            &format!(
+                "+ {}  {}:{}  {}",
+                e.rule,
+                e.path,
+                f.location.start.line,
+                f.secret.redacted()
+            ),
+        )?;
         b.entries.push(e);
         added += 1;
     }
@@ -276,11 +289,16 @@ fn check(a: BaselineCheckArgs) -> Result<ExitStatus> {
     let mut out = std::io::stdout().lock();
     for (i, why) in &problems {
         let e = &b.entries[*i];
-        line(&mut out, &format!("{}:{}  {}  {}",
-            e.path,
-            e.line.unwrap_or(0),
-            e.rule,
-            why.join("; ")))?;
+        line(
+            &mut out,
+            &format!(
+                "{}:{}  {}  {}",
+                e.path,
+                e.line.unwrap_or(0),
+                e.rule,
+                why.join("; ")
+            ),
+        )?;
     }
     super::say_fmt!(
         "{} entries, {} stale, {} expired{}",
@@ -334,17 +352,27 @@ fn audit(a: BaselineFileArgs) -> Result<ExitStatus> {
             )
         });
         writeln!(err)?;
-        line(&mut err, &format!("[{}/{}] {}  {}",
-            n + 1,
-            order.len(),
-            e.rule,
-            current.unwrap_or_else(|| format!("{} (not found now: stale)", e.path))))?;
-        line(&mut err, &format!("    label: {}{}",
-            e.label.map(label_name).unwrap_or("none"),
-            e.note
-                .as_ref()
-                .map(|n| format!("  note: {n}"))
-                .unwrap_or_default()))?;
+        line(
+            &mut err,
+            &format!(
+                "[{}/{}] {}  {}",
+                n + 1,
+                order.len(),
+                e.rule,
+                current.unwrap_or_else(|| format!("{} (not found now: stale)", e.path))
+            ),
+        )?;
+        line(
+            &mut err,
+            &format!(
+                "    label: {}{}",
+                e.label.map(label_name).unwrap_or("none"),
+                e.note
+                    .as_ref()
+                    .map(|n| format!("  note: {n}"))
+                    .unwrap_or_default()
+            ),
+        )?;
         write!(
             err,
             "    (f)alse positive, (a)ccepted, (r)otated, (s)kip, (q)uit > "
@@ -376,8 +404,10 @@ fn audit(a: BaselineFileArgs) -> Result<ExitStatus> {
         b.save(&t.path)?;
     }
     writeln!(err)?;
-    line(&mut err, &format!("sealant: labeled {changed} entries in {}",
-        t.path.display()))?;
+    line(
+        &mut err,
+        &format!("sealant: labeled {changed} entries in {}", t.path.display()),
+    )?;
     Ok(ExitStatus::Clean)
 }
 
@@ -417,6 +447,12 @@ fn import(a: BaselineImportArgs) -> Result<ExitStatus> {
         ImportFormat::Gitleaks => crate::import::gitleaks(&text),
     }
     .map_err(|m| anyhow!("{}: {m}", a.input.display()))?;
+    if records.is_empty() {
+        bail!(
+            "{}: no records to import; the baseline was not written",
+            a.input.display()
+        );
+    }
     let outcome = scan_all(&t, &a.file, None)?;
     let hasher = hasher_for(&b, &t.path)?;
     let (matched, unmatched) = crate::import::match_records(&records, &outcome.findings);
@@ -435,8 +471,6 @@ fn import(a: BaselineImportArgs) -> Result<ExitStatus> {
         b.entries.push(e);
         added += 1;
     }
-    b.normalize();
-    b.save(&t.path)?;
     for r in &unmatched {
         super::say_fmt!(
             "not imported (no matching finding now): {}:{}",
@@ -444,6 +478,15 @@ fn import(a: BaselineImportArgs) -> Result<ExitStatus> {
             r.line.unwrap_or(0)
         );
     }
+    if added == 0 {
+        bail!(
+            "none of the {} records matches a current finding; {} was not written",
+            records.len(),
+            t.path.display()
+        );
+    }
+    b.normalize();
+    b.save(&t.path)?;
     super::say_fmt!(
         "imported {added} entries into {} ({} records matched nothing)",
         t.path.display(),

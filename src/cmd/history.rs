@@ -23,16 +23,32 @@ pub(super) fn run(args: HistoryArgs) -> Result<ExitStatus> {
     } else {
         Commits::Revspecs(args.revs)
     };
-    let (plan, source) = plan::history(
-        &super::options(&args.git.common),
-        args.git.repo.as_deref(),
-        commits,
-    )?;
-    scan_history(&plan, source)
+    let mut options = super::options(&args.git.common);
+    options.config_rev = args.config_rev;
+    let (plan, source) = plan::history(&options, args.git.repo.as_deref(), commits)?;
+    let messages = if args.include_messages {
+        Messages::Scan
+    } else {
+        Messages::Skip
+    };
+    scan_history(&plan, source, messages)
+}
+
+/// Whether commit messages are scanned too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Messages {
+    /// Yes (`--include-messages`).
+    Scan,
+    /// No.
+    Skip,
 }
 
 /// Plans, scans, attributes and reports the commits of `source`.
-pub(super) fn scan_history(plan: &Plan, source: HistorySource) -> Result<ExitStatus> {
+pub(super) fn scan_history(
+    plan: &Plan,
+    source: HistorySource,
+    messages: Messages,
+) -> Result<ExitStatus> {
     let repo = &source.repo.repo;
     let mut notes = source.selected.notes;
     let progress = Progress::new(!plan.report.quiet);
@@ -58,9 +74,15 @@ pub(super) fn scan_history(plan: &Plan, source: HistorySource) -> Result<ExitSta
     for (reason, n) in &history.skipped {
         batch.stats.skip_many(*reason, *n);
     }
-    batch.stats.commits = history.commits.len() as u64;
+    batch.stats.commits = Some(history.commits.len() as u64);
     let found = std::mem::take(&mut batch.found);
-    let findings = history.attribute(repo, found, head.as_ref())?;
+    let mut findings = history.attribute(repo, found, head.as_ref())?;
+    if messages == Messages::Scan {
+        let candidates = history.message_candidates(repo)?;
+        let in_messages = plan.pipeline().run(&candidates, &|| {});
+        findings.extend(history.attribute_messages(repo, in_messages.found)?);
+        batch.errors.extend(in_messages.errors);
+    }
     let outcome = Outcome::new(findings, batch, Scope::History);
     drop(progress);
 

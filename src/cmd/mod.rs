@@ -74,6 +74,7 @@ fn options(common: &CommonArgs) -> Options {
         inline_allow: common.no_inline_allow.then_some(InlineAllow::Ignore),
         max_file_size: common.max_file_size,
         threads: common.threads,
+        config_rev: None,
         report: ReportRequest {
             format: match common.format {
                 FormatArg::Text => Format::Text,
@@ -154,7 +155,12 @@ fn finish(plan: &Plan, mode: Mode, mut outcome: Outcome, notes: &[String]) -> Re
         let all_notes: Vec<String> = plan.notes.iter().chain(notes).cloned().collect();
         eprintln!(
             "{}",
-            printable(&summary(&outcome, &cmp, plan.baseline.is_some(), &all_notes))
+            printable(&summary(
+                &outcome,
+                &cmp,
+                plan.baseline.is_some(),
+                &all_notes
+            ))
         );
     }
     Ok(status(
@@ -212,8 +218,8 @@ pub fn summary(
         human_bytes(s.bytes),
         s.elapsed.as_secs_f64()
     )];
-    if s.commits > 0 {
-        parts.push(plural(s.commits as usize, "commit", "commits"));
+    if let Some(commits) = s.commits {
+        parts.push(plural(commits as usize, "commit", "commits"));
     }
     let skipped: u64 = s.skipped.values().sum();
     if skipped > 0 {

@@ -2,6 +2,7 @@
 //! reads git's hook lines from standard input; `plan` turns them into the commits being pushed and
 //! [`super::history::scan_history`] scans them like a history range, without `presence`.
 
+use super::history::Messages;
 use crate::cli::{GitArgs, PrePushArgs};
 use crate::exit::ExitStatus;
 use crate::plan::{self, Commits};
@@ -16,7 +17,7 @@ pub(super) fn run_pre_push(args: PrePushArgs) -> Result<ExitStatus> {
         input: read_hook_input()?,
         remote: args.remote,
     };
-    run_push(&args.git, commits)
+    run_push(&args.git, args.config_rev, commits)
 }
 
 /// `sealant pre-receive`: the commits new to the repository. Pushed objects live in git's
@@ -25,14 +26,17 @@ pub(super) fn run_pre_receive(args: GitArgs) -> Result<ExitStatus> {
     let commits = Commits::PreReceive {
         input: read_hook_input()?,
     };
-    run_push(&args, commits)
+    // The server's own settings: the pushed branch cannot change files in the repository.
+    run_push(&args, None, commits)
 }
 
 /// The one push scan, for both hooks.
-fn run_push(args: &GitArgs, commits: Commits) -> Result<ExitStatus> {
+fn run_push(args: &GitArgs, config_rev: Option<String>, commits: Commits) -> Result<ExitStatus> {
     let dir: Option<&Path> = args.repo.as_deref();
-    let (plan, source) = plan::history(&super::options(&args.common), dir, commits)?;
-    super::history::scan_history(&plan, source)
+    let mut options = super::options(&args.common);
+    options.config_rev = config_rev;
+    let (plan, source) = plan::history(&options, dir, commits)?;
+    super::history::scan_history(&plan, source, Messages::Skip)
 }
 
 fn read_hook_input() -> Result<String> {

@@ -136,7 +136,10 @@ fn parse_revspecs(repo: &gix::Repository, revs: &[String]) -> Result<Selection, 
     let mut selection = Selection::default();
     for rev in revs {
         let bad = |e: &dyn std::fmt::Display| GitError::read(format!("bad revision `{rev}`"), e);
-        let spec = repo.rev_parse(rev.as_str()).map_err(|e| bad(&e))?.detach();
+        let spec = repo
+            .rev_parse(rev.as_str())
+            .map_err(|e| bad(&crate::git::shallow_hint(repo, &e)))?
+            .detach();
         let commit = |id: ObjectId| {
             peel_to_commit(repo, id)?.ok_or_else(|| bad(&format!("{id} is not a commit")))
         };

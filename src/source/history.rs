@@ -192,8 +192,9 @@ pub fn plan(
     }
     let commits = &out.commits;
     for blob in &mut out.blobs {
-        blob.introductions
-            .sort_by(|a, b| (commits[a.commit].rank, &a.path).cmp(&(commits[b.commit].rank, &b.path)));
+        blob.introductions.sort_by(|a, b| {
+            (commits[a.commit].rank, &a.path).cmp(&(commits[b.commit].rank, &b.path))
+        });
     }
     out.blobs.retain(|b| b.first_new().is_some());
     Ok(out)
@@ -495,6 +496,67 @@ impl History {
                     Presence::HistoryOnly
                 }
             });
+            out.push(f);
+        }
+        Ok(out)
+    }
+}
+
+/// The path findings in commit messages are reported at.
+pub const MESSAGE_PATH: &str = "<commit message>";
+
+impl History {
+    /// Every walked commit's message, as a pipeline candidate at [`MESSAGE_PATH`]; candidate `i`
+    /// is `self.commits[i]`. `Err` names a commit that cannot be read.
+    pub fn message_candidates(&self, repo: &gix::Repository) -> Result<Vec<Candidate>, GitError> {
+        self.commits
+            .iter()
+            .map(|c| {
+                let commit = repo
+                    .find_commit(c.id)
+                    .map_err(|e| GitError::read(format!("cannot read commit {}", c.id), e))?;
+                Ok(Candidate::Buffer {
+                    display: MESSAGE_PATH.to_string(),
+                    bytes: commit.message_raw_sloppy().to_vec(),
+                })
+            })
+            .collect()
+    }
+
+    /// Folds findings in commit messages (`(index into self.commits, findings)`) into one per
+    /// (rule, secret), attributed to the first commit in topological order whose message holds
+    /// it, the others listed as occurrences. `Err` if a commit's metadata cannot be read.
+    pub fn attribute_messages(
+        &self,
+        repo: &gix::Repository,
+        per_commit: Vec<(usize, Vec<Finding>)>,
+    ) -> Result<Vec<Finding>, GitError> {
+        let mut groups: BTreeMap<(String, String), Vec<(usize, Finding)>> = BTreeMap::new();
+        for (ci, findings) in per_commit {
+            for f in findings {
+                let key = (f.rule.clone(), f.secret.expose().to_string());
+                groups.entry(key).or_default().push((ci, f));
+            }
+        }
+        let mut out = Vec::with_capacity(groups.len());
+        for (_, mut places) in groups {
+            places.sort_by_key(|(ci, f)| (self.commits[*ci].rank, f.location.offset));
+            places.dedup_by_key(|(ci, _)| *ci);
+            let mut rest = places.into_iter();
+            let Some((ci, mut f)) = rest.next() else {
+                continue;
+            };
+            let id = self.commits[ci].id;
+            let commit = repo
+                .find_commit(id)
+                .map_err(|e| GitError::read(format!("cannot read commit {id}"), e))?;
+            f.commit = Some(commit_info(&commit));
+            f.occurrences = rest
+                .map(|(c, _)| Occurrence {
+                    commit: self.commits[c].id.to_string(),
+                    path: MESSAGE_PATH.to_string(),
+                })
+                .collect();
             out.push(f);
         }
         Ok(out)

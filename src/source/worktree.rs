@@ -4,9 +4,9 @@
 //! reads directories and file metadata, and the files become [`Candidate`]s for the pipeline.
 
 use super::{display_path, Candidate, ScanError};
-use gix::bstr::ByteSlice;
 use crate::content::SkipReason;
 use crate::error::one_line;
+use gix::bstr::ByteSlice;
 use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
