@@ -175,7 +175,7 @@ impl Rng {
 
 /// A repository of random files holding random provider-shaped secrets; returns the secrets.
 fn random_repo(seed: u64) -> (TestRepo, Vec<String>) {
-    let mut rng = Rng(seed * 0x9E37_79B9_7F4A_7C15 + 1);
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1));
     let r = TestRepo::new();
     let mut secrets = Vec::new();
     for f in 0..(3 + rng.below(6)) {
