@@ -140,7 +140,7 @@ fn finish(plan: &Plan, mode: Mode, mut outcome: Outcome, notes: &[String]) -> Re
     }
     for t in &outcome.truncated {
         say(&format!(
-            "{}: and up to {} more `{}` findings (only the first {MAX_FINDINGS_PER_RULE} per rule and file are reported)",
+            "{}: and about {} more `{}` matches (only the first {MAX_FINDINGS_PER_RULE} findings per rule and file are reported)",
             t.path, t.more, t.rule
         ));
     }

@@ -85,6 +85,8 @@ pub struct Matcher {
     /// Per rule: this thread's clone of the compiled regex (`None` until first used).
     regexes: Vec<Option<Regex>>,
     regions: Vec<(u32, usize, usize)>,
+    /// Per rule: its latest region while keyword hits are collected (0 = none, else index + 1).
+    open: Vec<usize>,
     raw: Vec<RawMatch>,
     /// Per rule: matches kept in the current file (capped at [`MAX_FINDINGS_PER_RULE`]).
     kept: Vec<u32>,
@@ -178,6 +180,7 @@ impl RuleSet {
             rules: self.clone(),
             regexes: vec![None; self.inner.rules.len()],
             regions: Vec::new(),
+            open: vec![0; self.inner.rules.len()],
             raw: Vec::new(),
             kept: vec![0; self.inner.rules.len()],
             dropped: vec![0; self.inner.rules.len()],
@@ -229,6 +232,7 @@ impl Matcher {
             rules: set,
             regexes,
             regions,
+            open,
             raw,
             kept,
             dropped,
@@ -240,11 +244,23 @@ impl Matcher {
         regions.clear();
         raw.clear();
         if let Some(ac) = &c.keywords {
+            // Per rule, the index of its latest region: a hit inside it extends it instead of
+            // adding one, so a dense line (millions of hits) costs one region, and its line
+            // bounds are searched once, not once per hit.
+            open.fill(0);
             for hit in ac.find_overlapping_iter(content) {
                 for &r in &c.keyword_rules[hit.pattern().as_usize()] {
                     let rule = &c.rules[r as usize];
+                    let slot = &mut open[r as usize];
+                    if let Some(last) = regions.get_mut(slot.wrapping_sub(1)) {
+                        if hit.start() <= last.2 {
+                            last.2 = extend_region(content, last.2, hit.end(), rule.multiline);
+                            continue;
+                        }
+                    }
                     let (a, b) = region(content, hit.start(), hit.end(), rule.multiline);
                     regions.push((r, a, b));
+                    *slot = regions.len();
                 }
             }
         }
@@ -330,6 +346,31 @@ impl Budget<'_> {
         true
     }
 
+    /// Whether this file's cap for the rule is reached.
+    fn full(&self) -> bool {
+        *self.kept >= MAX_FINDINGS_PER_RULE
+    }
+
+    /// Counts the matches of `regex` in `hay` (which starts at offset `a` of the window) from
+    /// `from` on that start in the reported range, without captures: several times cheaper
+    /// than resolving each one (a 200 MB line of `password=` pairs).
+    fn count_rest(&mut self, regex: &Regex, hay: &[u8], a: usize, from: usize) {
+        let mut pos = from;
+        while pos <= hay.len() {
+            let Some(m) = regex.find_at(hay, pos) else {
+                break;
+            };
+            if self.report.contains(&(a + m.start())) {
+                *self.dropped += 1;
+            }
+            pos = if m.end() > m.start() {
+                m.end()
+            } else {
+                m.end() + 1
+            };
+        }
+    }
+
     /// Records a kept match starting at `start`.
     fn keep(&mut self, start: usize) {
         if self.report.contains(&start) {
@@ -407,6 +448,12 @@ impl RuleSet {
             return;
         };
         for caps in regex.captures_iter(hay) {
+            if budget.full() {
+                // Past the cap: count the rest with the cheaper match-only search.
+                let from = caps.get(0).map_or(hay.len(), |w| w.start());
+                budget.count_rest(regex, hay, a, from);
+                return;
+            }
             let m = match compiled.secret_group {
                 SecretGroup::Named(i) => caps.get(i),
                 SecretGroup::First => caps.get(1),
@@ -491,6 +538,28 @@ fn line_bounds(content: &[u8], pos: usize) -> (usize, usize) {
     (a, b)
 }
 
+/// The new end of a region ending at `b` that a hit ending at `end` falls into: the region
+/// [`region`] would give that hit, searched from `b` on (the bytes before it are known to hold no
+/// line end past the old hit's, or the region already ends at one).
+fn extend_region(content: &[u8], b: usize, end: usize, multiline: bool) -> usize {
+    let end = end.min(content.len());
+    if multiline {
+        return b.max((end + MULTILINE_WINDOW).min(content.len()));
+    }
+    if b >= content.len() || content[b] == b'\n' || b >= end + LINE_WINDOW {
+        return b.max(end);
+    }
+    let hi = (end + LINE_WINDOW).min(content.len());
+    let from = b.max(end);
+    if from >= hi {
+        return b.max(end);
+    }
+    match memchr::memchr(b'\n', &content[from..hi]) {
+        Some(i) => from + i,
+        None => hi,
+    }
+}
+
 fn region(content: &[u8], start: usize, end: usize, multiline: bool) -> (usize, usize) {
     let (a, _) = line_bounds(content, start);
     let b = if multiline {
@@ -565,6 +634,73 @@ entropy = 3.0
         for (i, f) in f.iter().enumerate().step_by(397) {
             let expected = text[..f.location.offset].chars().count() + 1;
             assert_eq!(f.location.start.column, expected, "finding {i}");
+        }
+    }
+
+    /// Merges sorted `(start, end)` regions that overlap or touch, as `find_window` does.
+    fn merged(mut v: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+        v.sort_unstable();
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        for (a, b) in v {
+            match out.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => out.push((a, b)),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn extending_regions_per_hit_equals_one_region_per_hit() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for round in 0..300 {
+            let len = 1 + next(40_000);
+            let newline_every = 1 + next(12_000);
+            let content: Vec<u8> = (0..len)
+                .map(|i| {
+                    if next(newline_every) == 0 && i > 0 {
+                        b'\n'
+                    } else {
+                        b'x'
+                    }
+                })
+                .collect();
+            // Keyword hits, like keywords, never hold a line end.
+            let mut hits: Vec<(usize, usize)> = (0..next(60))
+                .map(|_| {
+                    let s = next(len);
+                    (s, (s + 4).min(len))
+                })
+                .filter(|&(s, e)| !content[s..e].contains(&b'\n'))
+                .collect();
+            hits.sort_unstable();
+            for multiline in [false, true] {
+                let reference: Vec<(usize, usize)> = hits
+                    .iter()
+                    .map(|&(s, e)| region(&content, s, e, multiline))
+                    .collect();
+                let mut incremental: Vec<(usize, usize)> = Vec::new();
+                for &(s, e) in &hits {
+                    if let Some(last) = incremental.last_mut() {
+                        if s <= last.1 {
+                            last.1 = extend_region(&content, last.1, e, multiline);
+                            continue;
+                        }
+                    }
+                    incremental.push(region(&content, s, e, multiline));
+                }
+                assert_eq!(
+                    merged(reference),
+                    merged(incremental),
+                    "round {round}, multiline {multiline}"
+                );
+            }
         }
     }
 
