@@ -334,3 +334,16 @@ fn junit_report_has_one_failed_case_per_finding() {
     out.assert_exit(0);
     assert!(stdout(&out).contains(r#"failures="0""#));
 }
+
+#[test]
+fn the_project_passes_its_own_scanner() {
+    // README's first command, on our own checkout: test values in `src/` are assembled at run
+    // time, and rules/, fixtures/, tests/, benches/ and fuzz/ are allowlisted in .sealant.toml.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = sealant_in(root)
+        .args(["scan", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    out.assert_exit(0);
+    assert!(jsonl(&out.stdout).is_empty());
+}
