@@ -67,6 +67,10 @@ pub struct CommonArgs {
     /// streaming large ones).
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_file_size: Option<u64>,
+    /// Report findings of at least this confidence (default: medium; low adds generic
+    /// assignments in documentation, tests and examples).
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub min_confidence: Option<ConfidenceArg>,
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
@@ -255,6 +259,17 @@ pub enum FormatArg {
     Sarif,
     /// JUnit XML (one failed test case per finding).
     Junit,
+}
+
+/// `--min-confidence`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ConfidenceArg {
+    /// Everything.
+    Low,
+    /// Provider-shaped tokens and secret-named assignments with real values (default).
+    Medium,
+    /// Only tokens whose structure checks out.
+    High,
 }
 
 /// `--color`.

@@ -4,6 +4,7 @@
 
 use crate::allow::AllowlistSpec;
 use crate::error::one_line;
+use crate::finding::Confidence;
 use crate::matcher::InlineAllow;
 use crate::rules::spec::RuleSpec;
 use crate::rules::{builtin, merge_unique, Rule, RuleError};
@@ -80,6 +81,30 @@ pub struct ScanSection {
     pub max_file_size: Option<u64>,
     /// Honour inline `sealant:allow` comments (default true).
     pub inline_allow: Option<bool>,
+    /// Report findings of at least this confidence: `low`, `medium` (default) or `high`.
+    pub min_confidence: Option<ConfidenceSetting>,
+}
+
+/// `min_confidence` as written.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ConfidenceSetting {
+    /// Everything, illustrative generic assignments included.
+    Low,
+    /// The default.
+    Medium,
+    /// Only tokens whose structure checks out.
+    High,
+}
+
+impl From<ConfidenceSetting> for Confidence {
+    fn from(c: ConfidenceSetting) -> Self {
+        match c {
+            ConfidenceSetting::Low => Confidence::Low,
+            ConfidenceSetting::Medium => Confidence::Medium,
+            ConfidenceSetting::High => Confidence::High,
+        }
+    }
 }
 
 /// `[rules]`.
@@ -98,6 +123,8 @@ pub struct ScanSettings {
     pub max_file_size: Option<u64>,
     /// Inline allow policy.
     pub inline_allow: InlineAllow,
+    /// Findings below this confidence are counted, not reported.
+    pub min_confidence: Confidence,
 }
 
 /// A loaded configuration.
@@ -190,6 +217,11 @@ impl Config {
             } else {
                 InlineAllow::Ignore
             },
+            min_confidence: self
+                .file
+                .scan
+                .min_confidence
+                .map_or(Confidence::Medium, Confidence::from),
         }
     }
 }

@@ -168,6 +168,30 @@ pub enum Presence {
     HistoryOnly,
 }
 
+/// How sure sealant is that a finding is a live secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// A generic assignment in documentation, a test or an example: usually illustrative.
+    Low,
+    /// Provider-shaped, or a secret-named assignment with a real value in config or code.
+    Medium,
+    /// The token carries its provider's literal prefix (`ghp_`, `sk_live_`, `AKIA`, a PEM
+    /// header): its structure checks out.
+    High,
+}
+
+impl Confidence {
+    /// The lowercase name used in reports and flags.
+    pub fn name(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
 /// One reported secret.
 #[derive(Clone, Debug)]
 pub struct Finding {
@@ -191,6 +215,8 @@ pub struct Finding {
     pub occurrences: Vec<Occurrence>,
     /// Still present at HEAD (history).
     pub presence: Option<Presence>,
+    /// How sure we are it is live.
+    pub confidence: Confidence,
 }
 
 impl Finding {

@@ -29,6 +29,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod context;
 pub mod error;
 pub mod exit;
 pub mod finding;

@@ -126,6 +126,10 @@ fn standard(value: &str) -> bool {
     if MARKERS.iter().any(|m| trimmed.contains(m)) || WORDS.iter().any(|w| has_word(trimmed, w)) {
         return true;
     }
+    // A known prefix and an ellipsis: `sk-abc123...`, `github_pat_...`.
+    if trimmed.ends_with("...") {
+        return true;
+    }
     // <token>, [YOUR KEY], (secret)
     if (trimmed.starts_with('<') && trimmed.ends_with('>'))
         || (trimmed.starts_with('[') && trimmed.ends_with(']'))
@@ -138,10 +142,81 @@ fn standard(value: &str) -> bool {
     low_variety(trimmed) || has_sequence(trimmed)
 }
 
+/// Words that describe a value instead of being one: instructions and filler in
+/// `generate-a-32-char-random-string`, `put-your-token-here`, `your-minio-password`.
+const META_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "to",
+    "of",
+    "for",
+    "with",
+    "your",
+    "my",
+    "our",
+    "own",
+    "this",
+    "that",
+    "here",
+    "some",
+    "put",
+    "use",
+    "set",
+    "enter",
+    "insert",
+    "paste",
+    "generate",
+    "generated",
+    "change",
+    "replace",
+    "random",
+    "string",
+    "char",
+    "chars",
+    "characters",
+    "long",
+    "strong",
+    "secure",
+    "real",
+    "actual",
+    "new",
+    "value",
+    "secret",
+    "password",
+    "passwd",
+    "token",
+    "key",
+    "api",
+    "goes",
+    "must",
+    "be",
+    "at",
+    "least",
+];
+
+/// A value made of words that describe it (at least two of them instruction or filler words,
+/// every part a lowercase word or a short number): prose, not a secret. A passphrase of random
+/// words (`correct-horse-battery-staple`) has no such words and stays a finding.
+fn made_of_words(v: &str) -> bool {
+    let parts: Vec<&str> = v
+        .split(['-', '_', ' ', '.'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let word = |p: &&str| p.chars().all(|c| c.is_ascii_lowercase());
+    let short_number = |p: &&str| p.len() <= 3 && p.chars().all(|c| c.is_ascii_digit());
+    parts.len() >= 3
+        && parts.iter().all(|p| word(p) || short_number(p))
+        && parts.iter().filter(|p| META_WORDS.contains(p)).count() >= 2
+}
+
 /// Key=value rules capture whatever follows `password =`: in code that is often a reference, not
 /// a literal (`settings.DB_PASSWORD`, `DB_PASSWORD`, `get_password()`, `self.token`).
 fn generic(value: &str) -> bool {
     let v = value.trim_matches(|c: char| "\"'`".contains(c));
+    if made_of_words(&v.to_ascii_lowercase()) {
+        return true;
+    }
     // `test-secret-value`, `TEST_PASSWORD_1`: test values. Only for key=value rules: a token
     // shape such as Stripe's `sk_test_…` is a real (test-mode) credential.
     let lower = v.to_ascii_lowercase();
@@ -276,6 +351,25 @@ mod tests {
             "aBxxxxq9LmZ4vT7wN3",
         ] {
             assert!(!is_placeholder(v, Standard), "{v}");
+        }
+    }
+
+    #[test]
+    fn values_made_of_descriptive_words_are_placeholders() {
+        for v in [
+            "generate-a-32-char-random-string",
+            "put-your-token-here",
+            "your-minio-password",
+            "use_a_strong_secret",
+        ] {
+            assert!(generic(v), "{v}");
+        }
+        for v in [
+            "correct-horse-battery-staple",
+            "Zq8xK2vR-w9Lm-T4pB",
+            "s3cr3t-Value-2024",
+        ] {
+            assert!(!generic(v), "{v}");
         }
     }
 

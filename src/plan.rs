@@ -13,7 +13,7 @@ use crate::baseline::{
     Baseline, BaselineError, BaselineFile, Comparison, Scope, BASELINE_FILE_NAME,
 };
 use crate::config::{Config, ConfigError, ScanSettings, CONFIG_FILE_NAME};
-use crate::finding::{Finding, FingerprintKey};
+use crate::finding::{Confidence, Finding, FingerprintKey};
 use crate::git::{self, GitError, HookRepo};
 use crate::matcher::{InlineAllow, RuleSet};
 use crate::report::{Color, ColorChoice, Format, ReportOptions, SecretDisplay};
@@ -110,6 +110,8 @@ pub struct Options {
     pub inline_allow: Option<InlineAllow>,
     /// Overrides the config's size limit.
     pub max_file_size: Option<u64>,
+    /// Overrides the config's minimum confidence.
+    pub min_confidence: Option<Confidence>,
     /// Worker threads (`None` or 0: all cores).
     pub threads: Option<usize>,
     /// Read `.sealant.toml` and the baseline from this revision's tree instead of the work tree
@@ -126,6 +128,7 @@ impl Default for Options {
             baseline: BaselineChoice::Discover,
             inline_allow: None,
             max_file_size: None,
+            min_confidence: None,
             threads: None,
             config_rev: None,
             report: ReportRequest::default(),
@@ -216,6 +219,9 @@ impl Plan {
         if let Some(inline) = options.inline_allow {
             settings.inline_allow = inline;
         }
+        if let Some(min) = options.min_confidence {
+            settings.min_confidence = min;
+        }
         let key = fingerprint_key(&root, &options.baseline, baseline.as_ref());
         let rules = compile_rules(&config, settings.inline_allow)?.with_fingerprint_key(key);
         Ok(Plan {
@@ -234,6 +240,7 @@ impl Plan {
     /// The scan pipeline over this plan's rules, size limit and pool.
     pub fn pipeline(&self) -> Pipeline<'_> {
         Pipeline::new(&self.rules, self.settings.max_file_size, &self.pool)
+            .with_min_confidence(self.settings.min_confidence)
     }
 
     /// Compares findings with the baseline (all are new without one).

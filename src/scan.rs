@@ -16,7 +16,7 @@
 use crate::baseline::Scope;
 use crate::content::{decode, Content, SkipReason};
 use crate::error::io_message;
-use crate::finding::Finding;
+use crate::finding::{Confidence, Finding};
 use crate::matcher::{Matcher, RuleSet};
 use crate::source::blob::{self, Blob};
 use crate::source::Candidate;
@@ -37,6 +37,8 @@ pub struct Stats {
     pub bytes: u64,
     /// Not scanned, by reason.
     pub skipped: BTreeMap<SkipReason, u64>,
+    /// Findings below the minimum confidence: counted, not reported.
+    pub below_confidence: u64,
     /// Commits examined (git modes; the summary always says how many).
     pub commits: Option<u64>,
     /// Wall time.
@@ -149,6 +151,7 @@ impl Batch {
 pub struct Pipeline<'a> {
     rules: &'a RuleSet,
     max_file_size: Option<u64>,
+    min_confidence: Confidence,
     repo: Option<&'a gix::ThreadSafeRepository>,
     pool: &'a rayon::ThreadPool,
 }
@@ -164,9 +167,16 @@ impl<'a> Pipeline<'a> {
         Pipeline {
             rules,
             max_file_size,
+            min_confidence: Confidence::Low,
             repo: None,
             pool,
         }
+    }
+
+    /// Reports only findings of at least `min` confidence (the rest are counted).
+    pub fn with_min_confidence(mut self, min: Confidence) -> Self {
+        self.min_confidence = min;
+        self
     }
 
     /// Reads [`Candidate::Blob`]s from `repo` (each worker opens its own thread-local handle).
@@ -221,8 +231,12 @@ impl<'a> Pipeline<'a> {
                     more,
                 });
             }
-            if !scanned.findings.is_empty() {
-                batch.found.push((i, scanned.findings));
+            let mut findings = scanned.findings;
+            let before = findings.len();
+            findings.retain(|f| f.confidence >= self.min_confidence);
+            batch.stats.below_confidence += (before - findings.len()) as u64;
+            if !findings.is_empty() {
+                batch.found.push((i, findings));
             }
         }
         batch

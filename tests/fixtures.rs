@@ -212,3 +212,24 @@ fn mixed_encodings_are_decoded_and_located() {
     let secrets = secrets_where_reported(dir.path());
     assert_redacted(&out.stdout, &secrets);
 }
+
+#[test]
+fn the_playbooks_our_users_write_scan_clean() {
+    // Copies of ../shared/seeds: documentation full of placeholders (`generate-a-32-char-random-
+    // string`, `sk-abc123...`) and documented local-dev credentials.
+    let dir = TestDir::fixture("playbooks");
+    let out = scan(dir.path(), &[]);
+    out.assert_exit(0);
+    assert!(jsonl(&out.stdout).is_empty(), "{}", stdout(&out));
+    assert!(stderr(&out).contains("scanned 5 files"), "{}", stderr(&out));
+    // The same assignments with random values in a real .env are all reported.
+    let env = TestDir::with(&[(
+        "deploy/.env",
+        b"GRAFANA_ADMIN_PASSWORD=Zq8xK2vRw9LmT4pB\nSECRET_KEY=q7Vb2XkP9mLw4RtZ8nHc3JsD\nOPENAI_API_KEY = \"sk-Kq9LmZ4vT7wN3pB6yC1dF5hJ0sA2eG4u\"\n",
+    )]);
+    let out = scan(env.path(), &[]);
+    out.assert_exit(1);
+    let mut lines: Vec<u64> = summary(&out.stdout).iter().map(|(_, _, l)| *l).collect();
+    lines.sort();
+    assert_eq!(lines, vec![1, 2, 3], "{}", stdout(&out));
+}

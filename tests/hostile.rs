@@ -201,13 +201,13 @@ fn a_file_with_millions_of_matches_reports_a_capped_list() {
         line.push_str(&format!("password=Zq8xK2vR{i:07}w;"));
     }
     line.push('\n');
-    dir.write("dump.txt", &line);
+    dir.write("dump.env", &line);
     let out = dir.run(&["scan", "--format", "jsonl"]);
     out.assert_exit(1);
     let n = jsonl(&out.stdout).len();
     assert!((1..=1000).contains(&n), "{n} findings");
     let err = stderr(&out);
-    assert!(err.contains("dump.txt: and about"), "{err}");
+    assert!(err.contains("dump.env: and about"), "{err}");
 }
 
 #[test]

@@ -22,9 +22,10 @@ mod scan;
 mod staged;
 
 use crate::baseline::Comparison;
-use crate::cli::{Cli, ColorArg, Command, CommonArgs, FormatArg};
+use crate::cli::{Cli, ColorArg, Command, CommonArgs, ConfidenceArg, FormatArg};
 use crate::error::one_line;
 use crate::exit::ExitStatus;
+use crate::finding::Confidence;
 use crate::matcher::{InlineAllow, MAX_FINDINGS_PER_RULE};
 use crate::plan::{BaselineChoice, Options, Plan, ReportRequest};
 use crate::report::{self, ColorChoice, Format, Mode, ReportContext, SecretDisplay};
@@ -73,6 +74,11 @@ fn options(common: &CommonArgs) -> Options {
         },
         inline_allow: common.no_inline_allow.then_some(InlineAllow::Ignore),
         max_file_size: common.max_file_size,
+        min_confidence: common.min_confidence.map(|c| match c {
+            ConfidenceArg::Low => Confidence::Low,
+            ConfidenceArg::Medium => Confidence::Medium,
+            ConfidenceArg::High => Confidence::High,
+        }),
         threads: common.threads,
         config_rev: None,
         report: ReportRequest {
@@ -231,6 +237,12 @@ pub fn summary(
         parts.push(format!("skipped {skipped} ({})", detail.join(", ")));
     }
     parts.push(plural(cmp.new.len(), "finding", "findings"));
+    if s.below_confidence > 0 {
+        parts.push(format!(
+            "{} below --min-confidence (not shown)",
+            s.below_confidence
+        ));
+    }
     if has_baseline {
         parts.push(format!("{} baselined", cmp.baselined.len()));
         if !cmp.stale.is_empty() {

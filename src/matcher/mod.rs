@@ -20,9 +20,10 @@ mod lines;
 pub use lines::Origin;
 
 use crate::allow::{has_inline_marker, Allowlist};
-use crate::finding::{Finding, Fingerprint, FingerprintKey, Location, Secret};
+use crate::context::{self, PathKind};
+use crate::finding::{Confidence, Finding, Fingerprint, FingerprintKey, Location, Secret};
 use crate::placeholder::is_placeholder;
-use crate::rules::{PlaceholderPolicy, Rule, SecretGroup};
+use crate::rules::{PlaceholderPolicy, Rule, RuleKind, SecretGroup};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use lines::LineCounter;
 use regex::bytes::Regex;
@@ -299,12 +300,14 @@ impl Matcher {
         set.drop_shadowed(raw);
         raw.retain(|m| window.report.contains(&m.start));
         let origin = window.origin;
+        let kind = context::classify(path);
         let mut lines = LineCounter::new(content, origin);
         raw.drain(..)
             .map(|m| {
                 let rule = &c.rules[m.rule as usize];
                 let start = lines.position(m.start);
                 let end = lines.position_after(m.end);
+                let confidence = confidence(rule, &m.secret, kind);
                 let secret = Secret::new(m.secret);
                 Finding {
                     rule: rule.id.clone(),
@@ -321,6 +324,7 @@ impl Matcher {
                     commit: None,
                     occurrences: Vec::new(),
                     presence: None,
+                    confidence,
                 }
             })
             .collect()
@@ -377,6 +381,37 @@ impl Budget<'_> {
             *self.kept += 1;
         }
     }
+}
+
+/// How sure a finding is: a generic assignment in documentation, tests or examples is low; a
+/// specific rule's token that starts with the rule's own literal prefix (`ghp_`, `AKIA`,
+/// `-----BEGIN`) is high; the rest medium.
+fn confidence(rule: &Rule, secret: &str, kind: PathKind) -> Confidence {
+    match rule.kind {
+        RuleKind::Generic if kind.is_illustrative() => Confidence::Low,
+        RuleKind::Generic => Confidence::Medium,
+        RuleKind::Specific => {
+            let head = secret
+                .get(..16.min(secret.len()))
+                .unwrap_or(secret)
+                .to_ascii_lowercase();
+            if rule
+                .keywords
+                .iter()
+                .any(|k| k.len() >= 3 && head.starts_with(k.as_str()))
+            {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            }
+        }
+    }
+}
+
+/// Whether the text after a match elides the rest of the value (`sk-abc123...`, `ghp_…`): a
+/// documentation example, not a secret.
+fn elided(after: &[u8]) -> bool {
+    after.starts_with(b"...") || after.starts_with("…".as_bytes())
 }
 
 /// This thread's clone of `rule`'s regex, made on first use. `None` if the (built-in) regex does
@@ -505,6 +540,9 @@ impl RuleSet {
         let c = &*self.inner;
         if is_placeholder(value, rule.placeholder) {
             return Some("placeholder");
+        }
+        if rule.placeholder != PlaceholderPolicy::Off && elided(&content[end..]) {
+            return Some("elided placeholder");
         }
         if rule.allowlist.allows_path(path) || rule.allowlist.allows_secret(value) {
             return Some("rule allowlist");

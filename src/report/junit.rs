@@ -54,7 +54,12 @@ pub fn write(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> 
         } else {
             &f.description
         };
-        let mut detail = format!("{loc} {} {}", f.rule, ctx.show(f));
+        let mut detail = format!(
+            "{loc} {} {} (confidence: {})",
+            f.rule,
+            ctx.show(f),
+            f.confidence.name()
+        );
         if let Some(c) = &f.commit {
             detail.push_str(&format!(
                 "\nintroduced in {} by {} <{}> on {}",

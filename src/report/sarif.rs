@@ -49,6 +49,7 @@ pub fn write(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> 
                 result["ruleIndex"] = json!(i);
             }
             let mut props = serde_json::Map::new();
+            props.insert("confidence".into(), json!(f.confidence));
             if let Some(c) = &f.commit {
                 props.insert("commit".into(), json!(c.commit));
                 props.insert("author".into(), json!(c.author));

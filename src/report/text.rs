@@ -3,7 +3,7 @@
 //! authors and summaries) goes through `terminal::printable`: a name cannot drive the terminal.
 
 use super::{Color, Mode, ReportContext};
-use crate::finding::{Finding, Presence};
+use crate::finding::{Confidence, Finding, Presence};
 use crate::terminal::printable;
 use std::io::{self, Write};
 
@@ -33,6 +33,12 @@ fn line(f: &Finding, ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()>
             &f.description
         }
     )?;
+    if f.confidence == Confidence::Low {
+        writeln!(
+            out,
+            "    low confidence: a generic assignment in documentation, a test or an example"
+        )?;
+    }
     if let Some(c) = &f.commit {
         let short = &c.commit[..c.commit.len().min(12)];
         writeln!(

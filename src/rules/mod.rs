@@ -71,6 +71,15 @@ pub enum PlaceholderPolicy {
     Generic,
 }
 
+/// What a rule recognises: a provider's token shape, or a secret-named assignment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleKind {
+    /// A specific credential format (a provider prefix, a PEM block, a URL with a password).
+    Specific,
+    /// A key=value assignment under a secret-like name (`password = …`).
+    Generic,
+}
+
 /// A validated rule, ready to be compiled into a `RuleSet`.
 #[derive(Clone, Debug)]
 pub struct Rule {
@@ -94,6 +103,8 @@ pub struct Rule {
     pub paths: Option<GlobSet>,
     /// Placeholder strictness.
     pub placeholder: PlaceholderPolicy,
+    /// Specific or generic.
+    pub kind: RuleKind,
     /// The rule's own allowlist.
     pub allowlist: Allowlist,
     /// Strings that must produce a finding of this rule.
@@ -222,6 +233,11 @@ impl Rule {
             multiline: spec.multiline,
             paths,
             placeholder,
+            kind: if spec.generic {
+                RuleKind::Generic
+            } else {
+                RuleKind::Specific
+            },
             allowlist,
             examples: spec.examples,
             negative_examples: spec.negative_examples,
