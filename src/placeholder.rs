@@ -210,11 +210,102 @@ fn made_of_words(v: &str) -> bool {
         && parts.iter().filter(|p| META_WORDS.contains(p)).count() >= 2
 }
 
+/// Values under a secret-like name that are not plaintext secrets by their type: password
+/// hashes (bcrypt, argon2, sha-crypt, Django/Werkzeug pbkdf2, LDAP `{SSHA}`), encrypted values
+/// (SOPS `ENC[…]`, ansible-vault), integrity hashes (`sha512-…` SRI, `sha256:` digests), UUIDs,
+/// escaped byte literals (`\x9b\xbe…`) and template filter syntax (`value|default:`).
+fn not_a_secret_by_type(v: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "$2a$",
+        "$2b$",
+        "$2y$",
+        "$argon2",
+        "$1$",
+        "$5$",
+        "$6$",
+        "$y$",
+        "pbkdf2_sha",
+        "pbkdf2:sha",
+        "scrypt:",
+        "{ssha}",
+        "{sha}",
+        "{crypt}",
+        "enc[",
+        "$ansible_vault",
+        "sha1-",
+        "sha256-",
+        "sha384-",
+        "sha512-",
+        "sha256:",
+        "sha512:",
+        "md5:",
+    ];
+    let lower = v.to_ascii_lowercase();
+    if PREFIXES.iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    let b = v.as_bytes();
+    let uuid = b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        });
+    uuid || v.matches("\\x").count() >= 2 || v.contains('|')
+}
+
+/// Classic documentation credentials (`scott:tiger`, `user:pass`, `admin/admin`, `admin12345`):
+/// weak values that tutorials and tests use on purpose. Only lowers confidence where the file is
+/// documentation, a test or an example: the same value in a real `.env` is still a finding.
+pub fn is_classic_credential(value: &str) -> bool {
+    const CLASSIC: &[&str] = &[
+        "tiger",
+        "pass",
+        "password",
+        "passwd",
+        "admin",
+        "administrator",
+        "secret",
+        "postgres",
+        "root",
+        "guest",
+        "user",
+        "test",
+        "demo",
+        "changeme",
+        "pwd",
+        "qwerty",
+        "letmein",
+        "mysecretpassword",
+        "some_pass",
+        "somepass",
+        "pass word",
+        "s3cret",
+        "toor",
+        "mysql",
+        "redis",
+        "rabbitmq",
+        "minio",
+        "minioadmin",
+        "sa",
+        "oracle",
+        "default",
+        "foobar",
+        "foo",
+        "bar",
+        "baz",
+    ];
+    let lower = value.to_ascii_lowercase().replace("%20", " ");
+    let base = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c == '!');
+    CLASSIC.contains(&lower.as_str())
+        || (!base.is_empty() && CLASSIC.contains(&base) && lower.len() - base.len() <= 6)
+        || (lower.len() <= 12 && lower.chars().all(|c| c.is_ascii_digit()))
+}
+
 /// Key=value rules capture whatever follows `password =`: in code that is often a reference, not
 /// a literal (`settings.DB_PASSWORD`, `DB_PASSWORD`, `get_password()`, `self.token`).
 fn generic(value: &str) -> bool {
     let v = value.trim_matches(|c: char| "\"'`".contains(c));
-    if made_of_words(&v.to_ascii_lowercase()) {
+    if made_of_words(&v.to_ascii_lowercase()) || not_a_secret_by_type(v) {
         return true;
     }
     // `test-secret-value`, `TEST_PASSWORD_1`: test values. Only for key=value rules: a token
@@ -370,6 +461,46 @@ mod tests {
             "s3cr3t-Value-2024",
         ] {
             assert!(!generic(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn values_that_are_not_secrets_by_type() {
+        for v in [
+            "$2b$12$KIXQJ8l0sRk8yW4hT1xX9e5vG2mQ7nA3pL6dF0cB9zY8wV7uT6sR5",
+            "pbkdf2_sha256$260000$Zq8xK2vRw9Lm$T4pBq7Vb2XkP9mLw4RtZ8nHc3JsD=",
+            "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
+            "ENC[AES256_GCM,data:Zq8xK2vR,iv:w9Lm,tag:T4pB,type:str]",
+            "sha512-Zq8xK2vRw9LmT4pBq7Vb2XkP9mLw4RtZ8nHc3JsD==",
+            "3f2b8c1e-9a4d-4e7f-8b6a-1c2d3e4f5a6b",
+            r"\x9b\xbe\x01\xff",
+            "variable|default:",
+        ] {
+            assert!(generic(v), "{v}");
+        }
+        for v in ["Zq8xK2vRw9LmT4pB", "3f2b8c1e9a4d4e7f8b6a1c2d3e4f5a6b77"] {
+            assert!(!generic(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn classic_documentation_credentials() {
+        for v in [
+            "tiger",
+            "admin12345",
+            "pass%20word",
+            "some_pass",
+            "123456",
+            "Password1!",
+        ] {
+            assert!(is_classic_credential(v), "{v}");
+        }
+        for v in [
+            "Zq8xK2vRw9LmT4pB",
+            "adminZq8xK2vRw9Lm",
+            "passphrase-of-mine",
+        ] {
+            assert!(!is_classic_credential(v), "{v}");
         }
     }
 

@@ -22,7 +22,7 @@ pub use lines::Origin;
 use crate::allow::{has_inline_marker, Allowlist};
 use crate::context::{self, PathKind};
 use crate::finding::{Confidence, Finding, Fingerprint, FingerprintKey, Location, Secret};
-use crate::placeholder::is_placeholder;
+use crate::placeholder::{is_classic_credential, is_placeholder};
 use crate::rules::{PlaceholderPolicy, Rule, RuleKind, SecretGroup};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use lines::LineCounter;
@@ -383,10 +383,14 @@ impl Budget<'_> {
     }
 }
 
-/// How sure a finding is: a generic assignment in documentation, tests or examples is low; a
+/// How sure a finding is: a generic assignment, or a classic example credential (`scott:tiger`),
+/// in documentation, tests or examples is low; a
 /// specific rule's token that starts with the rule's own literal prefix (`ghp_`, `AKIA`,
 /// `-----BEGIN`) is high; the rest medium.
 fn confidence(rule: &Rule, secret: &str, kind: PathKind) -> Confidence {
+    if kind.is_illustrative() && is_classic_credential(secret) {
+        return Confidence::Low;
+    }
     match rule.kind {
         RuleKind::Generic if kind.is_illustrative() => Confidence::Low,
         RuleKind::Generic => Confidence::Medium,
