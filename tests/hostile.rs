@@ -444,3 +444,39 @@ fn commit_messages_are_scanned_on_request() {
     assert_eq!(f["path"], "<commit message>");
     assert_eq!(f["commit"], r.head().as_str());
 }
+
+/// An index entry nested thousands of directories deep (`git update-index --cacheinfo` needs no
+/// file on disk) is a clear error, not a stack overflow; a deep but checkout-able path is
+/// scanned. Found by the `index` fuzz target (fuzz/regressions/index/).
+#[test]
+fn an_index_nested_absurdly_deep_is_an_error_not_a_crash() {
+    let r = TestRepo::new();
+    r.write("a.txt", "hello\n");
+    r.commit_all("first");
+    r.write("secret.env", env_line(4));
+    let blob = r.git(&["hash-object", "-w", "secret.env"]);
+    std::fs::remove_file(r.path().join("secret.env")).expect("remove");
+    let add = |depth: usize| {
+        let path = format!("{}s.env", "d/".repeat(depth));
+        r.git(&[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("100644,{blob},{path}"),
+        ]);
+    };
+    add(300);
+    let out = r.run(&["staged"]);
+    out.assert_exit(1);
+    assert!(stdout(&out).contains("s.env"), "{}", combined(&out));
+    // Index version 4 stores long paths that version 2's 12-bit length cannot.
+    r.git(&["update-index", "--index-version", "4"]);
+    add(2000);
+    r.run(&["staged"]).assert_exit_for(1, "2000-deep index");
+    add(5000);
+    let out = r.run(&["staged"]);
+    out.assert_exit_for(2, "5000-deep index");
+    let err = stderr(&out);
+    assert!(err.contains("deeper than 2048"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}

@@ -69,9 +69,14 @@ pub fn changes(repo: &gix::Repository) -> Result<(StagedChanges, gix::index::Fil
         index: &index,
         out: &mut out,
     };
-    walker.dir(head_tree, index.tree(), b"", &entries)?;
+    walker.dir(head_tree, index.tree(), b"", &entries, 0)?;
     Ok((out, index))
 }
+
+/// How deep the index and `HEAD` are walked, in directories. Git's own `core.maxTreeDepth`
+/// defaults to 4096; a path that can be checked out (`PATH_MAX` 4096 bytes) has at most 2048
+/// levels. A deeper (hostile or corrupt) index is an error, not a stack overflow.
+pub const MAX_TREE_DEPTH: usize = 2048;
 
 struct Walker<'a> {
     repo: &'a gix::Repository,
@@ -114,7 +119,11 @@ impl Walker<'_> {
         cache: Option<&CacheTree>,
         prefix: &[u8],
         entries: &[&IndexEntry],
+        depth: usize,
     ) -> Result<(), GitError> {
+        if depth > MAX_TREE_DEPTH {
+            return Err(too_deep(prefix));
+        }
         if let (Some(c), Some(h)) = (cache, head) {
             if c.num_entries.is_some() && c.id == h {
                 return Ok(());
@@ -152,7 +161,7 @@ impl Walker<'_> {
                 let mut sub_prefix = prefix.to_vec();
                 sub_prefix.extend_from_slice(name);
                 sub_prefix.push(b'/');
-                self.dir(sub_head, sub_cache, &sub_prefix, &entries[i..j])?;
+                self.dir(sub_head, sub_cache, &sub_prefix, &entries[i..j], depth + 1)?;
                 i = j;
                 continue;
             }
@@ -193,13 +202,16 @@ impl Walker<'_> {
             });
         }
         for h in head_entries.into_iter().filter(|h| !h.seen) {
-            self.deleted(prefix, h)?;
+            self.deleted(prefix, h, depth)?;
         }
         Ok(())
     }
 
     /// Records a `HEAD` entry the index no longer has (a whole subtree for a directory).
-    fn deleted(&mut self, prefix: &[u8], h: HeadEntry) -> Result<(), GitError> {
+    fn deleted(&mut self, prefix: &[u8], h: HeadEntry, depth: usize) -> Result<(), GitError> {
+        if depth > MAX_TREE_DEPTH {
+            return Err(too_deep(prefix));
+        }
         let mut path = prefix.to_vec();
         path.extend_from_slice(&h.name);
         if h.mode.is_blob() {
@@ -209,9 +221,17 @@ impl Walker<'_> {
         } else if h.mode.is_tree() {
             path.push(b'/');
             for child in self.read_tree(h.id)? {
-                self.deleted(&path, child)?;
+                self.deleted(&path, child, depth + 1)?;
             }
         }
         Ok(())
     }
+}
+
+fn too_deep(prefix: &[u8]) -> GitError {
+    let shown: Vec<u8> = prefix.iter().copied().take(60).collect();
+    GitError::invalid(format!(
+        "the index or HEAD nests directories deeper than {MAX_TREE_DEPTH} levels (at {}...): refusing to walk it",
+        crate::terminal::printable(&shown.to_str_lossy())
+    ))
 }
