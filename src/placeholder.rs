@@ -130,6 +130,10 @@ fn standard(value: &str) -> bool {
     if trimmed.ends_with("...") {
         return true;
     }
+    // The `[:password]` of a documented URL template (`postgres://user[:password]@host`).
+    if trimmed.ends_with(']') && !trimmed.contains('[') {
+        return true;
+    }
     // <token>, [YOUR KEY], (secret)
     if (trimmed.starts_with('<') && trimmed.ends_with('>'))
         || (trimmed.starts_with('[') && trimmed.ends_with(']'))
@@ -240,12 +244,67 @@ fn not_a_secret_by_type(v: &str) -> bool {
         "sha512:",
         "md5:",
     ];
+    /// Public identifiers: published on purpose (in pages, apps and badges), not secrets.
+    const PUBLIC_PREFIXES: &[&str] = &["pk_live_", "pk_test_"];
+    const PUBLIC_SUFFIXES: &[&str] = &[".apps.googleusercontent.com"];
     let lower = v.to_ascii_lowercase();
-    if PREFIXES.iter().any(|p| lower.starts_with(p)) {
+    if PREFIXES.iter().any(|p| lower.starts_with(p))
+        || PUBLIC_PREFIXES.iter().any(|p| v.starts_with(p))
+        || PUBLIC_SUFFIXES.iter().any(|s| lower.ends_with(s))
+    {
         return true;
     }
-    // UUIDs are not listed: Codecov and Heroku tokens are UUIDs.
-    v.matches("\\x").count() >= 2 || v.contains('|')
+    v.matches("\\x").count() >= 2 || v.contains('|') || is_type_name(v) || is_base64_of_prose(v)
+}
+
+/// An all-caps C type or constant name (`PULONG64`, `LPCWSTR`, `DWORD`): letters with at most a
+/// two-digit suffix, no longer than 16. A generated password mixes its digits in.
+fn is_type_name(v: &str) -> bool {
+    let letters = v.trim_end_matches(|c: char| c.is_ascii_digit());
+    (4..=16).contains(&v.len())
+        && v.len() - letters.len() <= 2
+        && letters.chars().all(|c| c.is_ascii_uppercase())
+}
+
+/// Base64 that decodes to prose (`eW91J3JlIG5vdCBzdXBwb3NlZCB0byBkZWNvZGUgdGhpcyE=`, "you're not
+/// supposed to decode this!"): printable text with at least three spaces, nearly all letters. A
+/// key decodes to random bytes; `user:password` (Basic auth) has no spaces and stays a finding.
+fn is_base64_of_prose(v: &str) -> bool {
+    use base64::Engine as _;
+    if v.len() < 16 || v.len() > 4096 {
+        return false;
+    }
+    let engine = base64::engine::general_purpose::STANDARD;
+    let Ok(bytes) = engine
+        .decode(v.trim_end_matches('='))
+        .or_else(|_| engine.decode(v))
+    else {
+        return false;
+    };
+    let spaces = bytes.iter().filter(|&&b| b == b' ').count();
+    let wordy = bytes
+        .iter()
+        .filter(|&&b| b.is_ascii_alphabetic() || b == b' ')
+        .count();
+    spaces >= 3 && bytes.iter().all(|b| (0x20..0x7f).contains(b)) && wordy * 10 >= bytes.len() * 9
+}
+
+/// A UUID (`3f2b8c1e-9d4a-4e7b-b6a1-2c5d8e9f0a1b`) or a dashed fragment of hex groups
+/// (`3f2b8c1e-9d4a-4e7b`): identifiers far more often than keys. Providers whose tokens are UUIDs
+/// (Codecov, Heroku) have their own rules; under a generic name such a value is low confidence.
+pub fn is_uuid_like(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('-').collect();
+    parts.len() >= 3
+        && parts
+            .iter()
+            .all(|p| (4..=12).contains(&p.len()) && p.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// Dash-separated short fragments (`a-b-c-d-e-f-1234`): at least four parts of at most four
+/// characters. Generated secrets are not written that way.
+pub fn is_dashed_fragments(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('-').collect();
+    parts.len() >= 4 && parts.iter().all(|p| !p.is_empty() && p.len() <= 4)
 }
 
 /// Classic documentation credentials (`scott:tiger`, `user:pass`, `admin/admin`, `admin12345`):
@@ -535,5 +594,45 @@ mod tests {
         let stripe_test_key = format!("{}{}", "sk_test_", "4fR8x2Kq9LmZ4vT7wN3pB6yC");
         assert!(!is_placeholder(&stripe_test_key, Standard));
         assert!(!is_placeholder("latestVersion9Kq2", Generic));
+    }
+
+    #[test]
+    fn public_identifiers_types_and_prose_are_not_secrets() {
+        let random = "Zq8xK2vRw9LmT4pBq7Vb2XkP9mLw4RtZ8nHc";
+        assert!(not_a_secret_by_type(&format!("pk_live_{random}")));
+        assert!(!not_a_secret_by_type(&format!("sk_live_{random}")));
+        assert!(not_a_secret_by_type(
+            "123456789012-abc123def456.apps.googleusercontent.com"
+        ));
+        for t in ["PULONG64", "LPCWSTR", "DWORD"] {
+            assert!(is_type_name(t), "{t}");
+        }
+        for t in ["KX7Q2MZP", "Pa55W0RD", "ABC"] {
+            assert!(!is_type_name(t), "{t}");
+        }
+        assert!(is_base64_of_prose(
+            "eW91J3JlIG5vdCBzdXBwb3NlZCB0byBkZWNvZGUgdGhpcyE="
+        ));
+        // user:password and random key bytes are not prose.
+        assert!(!is_base64_of_prose("YWRtaW46czNjcjN0UGFzc3dvcmQ="));
+        assert!(!is_base64_of_prose(
+            "S87NdLSG6hb61Ag9eqdS2ziwZXC2cb+sBgaAg6ifatw="
+        ));
+    }
+
+    #[test]
+    fn uuids_and_dashed_fragments() {
+        assert!(is_uuid_like("3f2b8c1e-9d4a-4e7b-b6a1-2c5d8e9f0a1b"));
+        assert!(is_uuid_like("3f2b8c1e-9d4a-4e7b"));
+        assert!(!is_uuid_like("3f2b8c1e-9d4a"));
+        assert!(!is_uuid_like("prOoX2b-Tzl5Cx-9kd"));
+        assert!(is_dashed_fragments("a-b-c-d-e-f-1234"));
+        assert!(!is_dashed_fragments("6mp-MT7JW2h!D5_QfW"));
+    }
+
+    #[test]
+    fn documented_url_templates_are_placeholders() {
+        assert!(is_placeholder("password]", Standard));
+        assert!(!is_placeholder("p4[ss]w0rd", Standard));
     }
 }

@@ -89,7 +89,7 @@ fn fastapi_react_app_reports_exactly_its_leaks() {
         &[
             // `CODECOV_TOKEN:` hard-coded in a step's env block; every `${{ secrets.X }}` is silent,
             // and so is the service container's `postgres:postgres`.
-            ("generic-token", ".github/workflows/ci.yml", 40),
+            ("codecov-upload-token", ".github/workflows/ci.yml", 40),
             // backend/.env: every secret in it is live. Where a specific rule and a key=value rule both
             // match (STRIPE_SECRET_KEY, AWS_SECRET_ACCESS_KEY, FERNET_KEY ...) only the specific
             // one is reported.
@@ -103,7 +103,6 @@ fn fastapi_react_app_reports_exactly_its_leaks() {
             ("openai-project-key", "backend/.env", 16),
             ("postgres-connection-url", "backend/.env", 6),
             ("redis-connection-url", "backend/.env", 7), // rediss://:<pw>@ (no user)
-            ("sentry-dsn", "backend/.env", 17),
             ("stripe-secret-key", "backend/.env", 14),
             ("stripe-webhook-secret", "backend/.env", 15),
             // `ENV SENTRY_AUTH_TOKEN=sntryu_...`; `${BUILD_TOKEN}` in a URL is a reference.

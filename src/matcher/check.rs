@@ -1,8 +1,11 @@
 //! Runs every rule's `examples` and `negative_examples` through the real matcher (entropy gate,
 //! placeholder detector and allowlists included). Shared by `sealant rules check` and `cargo test`.
+//! An example must give a finding the default gate reports (`medium` or above); a negative
+//! example must give none (a `low` finding, shown only with `--min-confidence low`, passes).
 
 use super::{InlineAllow, RuleSet};
 use crate::allow::Allowlist;
+use crate::finding::Confidence;
 use crate::rules::Rule;
 
 /// One failed example.
@@ -51,7 +54,7 @@ pub fn check_examples(rules: &[Rule]) -> Vec<ExampleFailure> {
             });
         }
         for (i, ex) in rule.examples.iter().enumerate() {
-            if matcher.find(ex.as_bytes(), "example").is_empty() {
+            if !gated(&matcher.find(ex.as_bytes(), "example")) {
                 failures.push(ExampleFailure {
                     rule: rule.id.clone(),
                     problem: format!("example #{} does not match", i + 1),
@@ -59,7 +62,7 @@ pub fn check_examples(rules: &[Rule]) -> Vec<ExampleFailure> {
             }
         }
         for (i, ex) in rule.negative_examples.iter().enumerate() {
-            if !matcher.find(ex.as_bytes(), "example").is_empty() {
+            if gated(&matcher.find(ex.as_bytes(), "example")) {
                 failures.push(ExampleFailure {
                     rule: rule.id.clone(),
                     problem: format!("negative example #{} matches", i + 1),
@@ -68,6 +71,11 @@ pub fn check_examples(rules: &[Rule]) -> Vec<ExampleFailure> {
         }
     }
     failures
+}
+
+/// Whether the default gate reports any of `findings`.
+fn gated(findings: &[crate::finding::Finding]) -> bool {
+    findings.iter().any(|f| f.confidence >= Confidence::Medium)
 }
 
 #[cfg(test)]

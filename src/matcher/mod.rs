@@ -16,13 +16,16 @@
 
 pub mod check;
 mod lines;
+mod nearby;
 
 pub use lines::Origin;
 
 use crate::allow::{has_inline_marker, Allowlist};
 use crate::context::{self, PathKind};
 use crate::finding::{Confidence, Finding, Fingerprint, FingerprintKey, Location, Secret};
-use crate::placeholder::{is_classic_credential, is_placeholder};
+use crate::placeholder::{
+    is_classic_credential, is_dashed_fragments, is_placeholder, is_uuid_like,
+};
 use crate::rules::{PlaceholderPolicy, Rule, RuleKind, SecretGroup};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use lines::LineCounter;
@@ -307,7 +310,8 @@ impl Matcher {
                 let rule = &c.rules[m.rule as usize];
                 let start = lines.position(m.start);
                 let end = lines.position_after(m.end);
-                let confidence = confidence(rule, &m.secret, kind);
+                let line = line_bounds(content, m.start);
+                let confidence = confidence(rule, &m.secret, kind, &content[line.0..line.1]);
                 let secret = Secret::new(m.secret);
                 Finding {
                     rule: rule.id.clone(),
@@ -384,15 +388,17 @@ impl Budget<'_> {
 }
 
 /// How sure a finding is: a generic assignment, or a classic example credential (`scott:tiger`),
-/// in documentation, tests or examples is low; a
+/// in documentation, tests or examples (or a comment) is low, and so is a UUID or dashed
+/// fragment under a generic name; a
 /// specific rule's token that starts with the rule's own literal prefix (`ghp_`, `AKIA`,
 /// `-----BEGIN`) is high; the rest medium.
-fn confidence(rule: &Rule, secret: &str, kind: PathKind) -> Confidence {
-    if kind.is_illustrative() && is_classic_credential(secret) {
+fn confidence(rule: &Rule, secret: &str, kind: PathKind, line: &[u8]) -> Confidence {
+    if is_classic_credential(secret) && (kind.is_illustrative() || nearby::is_comment(line)) {
         return Confidence::Low;
     }
     match rule.kind {
         RuleKind::Generic if kind.is_illustrative() => Confidence::Low,
+        RuleKind::Generic if is_uuid_like(secret) || is_dashed_fragments(secret) => Confidence::Low,
         RuleKind::Generic => Confidence::Medium,
         RuleKind::Specific => {
             let head = secret
@@ -509,10 +515,12 @@ impl RuleSet {
             let value = String::from_utf8_lossy(m.as_bytes()).into_owned();
             let entropy = f64::from(entropy::shannon_entropy(value.as_bytes()));
             let whole = caps.get(0).map(|w| w.as_bytes()).unwrap_or_default();
+            let key = &hay[caps.get(0).map_or(m.start(), |w| w.start())..m.start()];
             let rejected = rule.entropy.is_some_and(|min| entropy < min)
                 || self
                     .reject(rule, &value, content, start, end, path)
                     .is_some()
+                || rule.kind == RuleKind::Generic && public_value(key, content, start)
                 || rule.allowlist.allows_match(&String::from_utf8_lossy(whole));
             if rejected && rule.placeholder == PlaceholderPolicy::Generic {
                 continue;
@@ -565,6 +573,13 @@ impl RuleSet {
         }
         None
     }
+}
+
+/// Whether a generic rule's value is public by its context: its key names a public value
+/// (`STRIPE_PUBLISHABLE_KEY`, `RECAPTCHA_SITE_KEY`), or it sits in a coverage badge URL.
+fn public_value(key: &[u8], content: &[u8], start: usize) -> bool {
+    let (a, b) = line_bounds(content, start);
+    nearby::names_public_value(key) || nearby::is_badge_url(&content[a..b])
 }
 
 fn rule_applies(rule: &Rule, path: &str) -> bool {

@@ -36,7 +36,7 @@ fn line(f: &Finding, ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()>
     if f.confidence == Confidence::Low {
         writeln!(
             out,
-            "    low confidence: a generic assignment in documentation, a test or an example"
+            "    low confidence: an example-like value (documentation, test, comment, classic credential, identifier-shaped)"
         )?;
     }
     if let Some(c) = &f.commit {
