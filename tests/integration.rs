@@ -5,6 +5,8 @@ mod util;
 
 /// The baseline: matching, determinism, imports, and the team flow.
 mod baseline;
+/// The labelled corpus: precision, recall and F1 per rule family and confidence level.
+mod corpus;
 /// The `fixtures/` projects end to end: exact findings, placeholder-only files, encodings.
 mod fixtures;
 /// `sealant history`: attribution, presence, ranges, `--all`, and unusual repository shapes.
