@@ -68,17 +68,35 @@ pub fn decode(raw: &[u8]) -> Content<'_> {
     ))
 }
 
+/// UTF-16 to UTF-8; unpaired surrogates and a trailing odd byte become U+FFFD (as the streaming
+/// decoder in `stream.rs` does: both paths must see the same text).
 fn utf16_to_utf8(bytes: &[u8], from: fn([u8; 2]) -> u16) -> Vec<u8> {
     let units = bytes.chunks_exact(2).map(|c| from([c[0], c[1]]));
-    char::decode_utf16(units)
+    let mut text: String = char::decode_utf16(units)
         .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect::<String>()
-        .into_bytes()
+        .collect();
+    if bytes.len() % 2 == 1 {
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
+    text.into_bytes()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_trailing_odd_byte_of_utf16_is_a_replacement_character() {
+        let mut raw = b"\xFF\xFE".to_vec();
+        for u in "K=v".encode_utf16() {
+            raw.extend_from_slice(&u.to_le_bytes());
+        }
+        raw.push(b'x');
+        match decode(&raw) {
+            Content::Text(t) => assert_eq!(&*t, "K=v\u{FFFD}".as_bytes()),
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn utf16_is_transcoded() {

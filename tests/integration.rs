@@ -9,6 +9,8 @@ mod baseline;
 mod corpus;
 /// The `fixtures/` projects end to end: exact findings, placeholder-only files, encodings.
 mod fixtures;
+/// Crash inputs the fuzz targets found, replayed through the targets' own checks.
+mod fuzz_regressions;
 /// `sealant history`: attribution, presence, ranges, `--all`, and unusual repository shapes.
 mod history;
 /// Fail closed: large files, hostile names and repositories, bounded inputs, a gate a branch

@@ -1,17 +1,23 @@
 //! Shared by the fuzz targets: the built-in rule set (compiled once per process), a matcher per
 //! thread, and the text-scanning check used by `matcher`, `blob` and `index`: the in-memory path
 //! (`content::decode` + `Matcher::find`) and the streaming path (`stream::scan`, fed whole and
-//! in trickles) must classify alike and report the same findings.
+//! in trickles) must classify alike and report the same findings. Also the `baseline` target's
+//! check, so the main test suite can replay saved crash inputs (tests/fuzz_regressions.rs).
 #![allow(dead_code)]
 
 use sealant::allow::Allowlist;
+use sealant::baseline::{compare, Baseline, BaselineFile, Scope};
 use sealant::config::Config;
 use sealant::content::{decode, Content, SkipReason};
-use sealant::finding::{Finding, Location};
+use sealant::finding::{
+    Confidence, Finding, Fingerprint, FingerprintKey, Location, Position, Secret,
+};
 use sealant::matcher::{InlineAllow, Matcher, RuleSet};
 use sealant::stream::{self, Streamed};
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::io::{self, Read};
+use std::path::Path;
 use std::sync::OnceLock;
 
 /// The built-in rules with default filters, compiled once.
@@ -102,7 +108,11 @@ fn check_finding(f: &Finding, text: &[u8], path: &str) {
     );
     assert!(f.location.start <= f.location.end, "{:?}", f.location);
     assert!(f.location.start.line >= 1 && f.location.start.column >= 1);
-    assert!(!f.secret.expose().is_empty(), "empty secret from {}", f.rule);
+    assert!(
+        !f.secret.expose().is_empty(),
+        "empty secret from {}",
+        f.rule
+    );
 }
 
 /// The pipeline's in-memory path (`scan::Pipeline` for files and blobs): decode, then match.
@@ -137,7 +147,16 @@ pub fn check_text(raw: &[u8], path: &str) -> Option<Vec<Finding>> {
         let trickled =
             stream::scan(m, Trickle::new(raw), path).expect("reading a slice cannot fail");
         match (&streamed, &trickled) {
-            (Streamed::Text { findings: a, bytes: n }, Streamed::Text { findings: b, bytes: k }) => {
+            (
+                Streamed::Text {
+                    findings: a,
+                    bytes: n,
+                },
+                Streamed::Text {
+                    findings: b,
+                    bytes: k,
+                },
+            ) => {
                 assert_eq!(*n, raw.len() as u64, "streamed byte count");
                 assert_eq!(*k, raw.len() as u64, "trickled byte count");
                 assert_eq!(keys(a), keys(b), "streamed whole vs in small reads");
@@ -162,7 +181,12 @@ pub fn check_text(raw: &[u8], path: &str) -> Option<Vec<Finding>> {
 /// panicking if it fails: only used to set fixtures up, once per process.
 pub fn git(dir: &std::path::Path, args: &[&str]) {
     let status = std::process::Command::new("git")
-        .args(["-c", "user.name=fuzz", "-c", "user.email=fuzz@sealant.invalid"])
+        .args([
+            "-c",
+            "user.name=fuzz",
+            "-c",
+            "user.email=fuzz@sealant.invalid",
+        ])
         .args(["-c", "init.defaultBranch=main", "-c", "core.autocrlf=false"])
         .args(args)
         .current_dir(dir)
@@ -180,11 +204,129 @@ pub fn git(dir: &std::path::Path, args: &[&str]) {
 /// exits without running destructors; it is a few KiB under the temp dir).
 pub fn fixture_dir(name: &str) -> std::path::PathBuf {
     // The repository is opened the way hooks open it; none of git's variables may redirect it.
-    for var in ["GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_OBJECT_DIRECTORY"] {
+    for var in [
+        "GIT_DIR",
+        "GIT_INDEX_FILE",
+        "GIT_WORK_TREE",
+        "GIT_OBJECT_DIRECTORY",
+    ] {
         std::env::remove_var(var);
     }
     let dir = std::env::temp_dir().join(format!("sealant-fuzz-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
+}
+
+// ---- the `baseline` target ----
+
+const BASELINE_SECRET: &str = "R8x2Kq9LmZ4vT7wN3pB6";
+
+fn finding(rule: &str, path: &str) -> Finding {
+    let secret = Secret::new(BASELINE_SECRET);
+    let at = Position { line: 1, column: 1 };
+    Finding {
+        rule: rule.to_string(),
+        description: String::new(),
+        path: path.to_string(),
+        location: Location {
+            start: at,
+            end: at,
+            offset: 0,
+        },
+        fingerprint: Fingerprint::compute(&FingerprintKey::new(*b"fuzz"), rule, path, &secret),
+        secret,
+        entropy: 4.0,
+        commit: None,
+        occurrences: Vec::new(),
+        presence: None,
+        confidence: Confidence::Medium,
+    }
+}
+
+/// The `baseline` target's check (see fuzz_targets/baseline.rs).
+pub fn check_baseline(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let path = Path::new("fuzz/.sealant-baseline.json");
+    let Ok(baseline) = Baseline::parse(text, path) else {
+        return;
+    };
+    for e in &baseline.entries {
+        let _ = e.is_expired("2026-01-01");
+    }
+    // Round trip: what we write we read back, normalised.
+    let bytes = baseline.to_bytes();
+    let written = std::str::from_utf8(&bytes).expect("baselines are written as UTF-8");
+    let reread = Baseline::parse(written, path).expect("a written baseline parses");
+    let mut normal = baseline.clone();
+    normal.normalize();
+    assert_eq!(reread, normal, "round trip changed the baseline");
+    assert_eq!(reread.to_bytes(), bytes, "writing is not deterministic");
+
+    let cheap = baseline.hash.memory_kib <= 1024 && baseline.hash.iterations <= 2;
+    let file = BaselineFile::with(path, baseline).expect("a parsed baseline builds its hasher");
+    if !cheap {
+        return;
+    }
+    let mut baseline = file.baseline.clone();
+    let real = file.hasher.hash(BASELINE_SECRET);
+    assert_eq!(real.len(), 64);
+    assert_eq!(
+        file.hasher.hash(BASELINE_SECRET),
+        real,
+        "hash is cached and stable"
+    );
+    for e in &mut baseline.entries {
+        if e.hash == "match" {
+            e.hash = real.clone();
+        }
+    }
+    // Findings at each entry's path and at a renamed one (first few entries only).
+    let mut findings = Vec::new();
+    for e in baseline.entries.iter().take(4) {
+        findings.push(finding(&e.rule, &e.path));
+        findings.push(finding(&e.rule, &format!("renamed/{}", e.path)));
+    }
+    let scanned: HashSet<String> = findings.iter().map(|f| f.path.clone()).collect();
+    let scopes = [
+        Scope::Complete,
+        Scope::History,
+        Scope::partial(scanned, Some(&baseline), |p| p.len() % 2 == 0),
+    ];
+    for scope in &scopes {
+        let n = findings.len();
+        let c = compare(
+            &baseline,
+            &file.hasher,
+            findings.clone(),
+            scope,
+            "2026-01-01",
+        );
+        assert_eq!(c.new.len() + c.baselined.len(), n);
+        assert_eq!(c.baselined.len(), c.matched_entry.len());
+        // One entry covers every finding of its (rule, path, secret): the same secret twice in
+        // a file, or duplicate entries in a hand-edited baseline. It never covers another rule.
+        for (f, &i) in c.baselined.iter().zip(&c.matched_entry) {
+            assert_eq!(
+                f.rule, baseline.entries[i].rule,
+                "an entry matched another rule"
+            );
+        }
+        let used: HashSet<usize> = c.matched_entry.iter().copied().collect();
+        for &i in c.matched_entry.iter().chain(&c.stale).chain(&c.expired) {
+            assert!(i < baseline.entries.len());
+        }
+        for &i in &c.stale {
+            assert!(!used.contains(&i), "a matched entry is stale");
+            assert!(!c.expired.contains(&i), "an expired entry is stale");
+        }
+        for (i, _) in &c.moved {
+            assert!(used.contains(i), "a moved entry matched nothing");
+        }
+        if !matches!(scope, Scope::Complete) {
+            assert!(c.stale.is_empty());
+        }
+    }
 }
