@@ -216,7 +216,7 @@ fn made_of_words(v: &str) -> bool {
 
 /// Values under a secret-like name that are not plaintext secrets by their type: password
 /// hashes (bcrypt, argon2, sha-crypt, Django/Werkzeug pbkdf2, LDAP `{SSHA}`), encrypted values
-/// (SOPS `ENC[…]`, ansible-vault), integrity hashes (`sha512-…` SRI, `sha256:` digests),
+/// (SOPS `ENC[…]`, ansible-vault, dotenvx `encrypted:`, SealedSecrets), integrity hashes (`sha512-…` SRI, `sha256:` digests),
 /// escaped byte literals (`\x9b\xbe…`) and template filter syntax (`value|default:`).
 fn not_a_secret_by_type(v: &str) -> bool {
     const PREFIXES: &[&str] = &[
@@ -235,6 +235,7 @@ fn not_a_secret_by_type(v: &str) -> bool {
         "{sha}",
         "{crypt}",
         "enc[",
+        "encrypted:",
         "$ansible_vault",
         "sha1-",
         "sha256-",
@@ -254,7 +255,23 @@ fn not_a_secret_by_type(v: &str) -> bool {
     {
         return true;
     }
-    v.matches("\\x").count() >= 2 || v.contains('|') || is_type_name(v) || is_base64_of_prose(v)
+    v.matches("\\x").count() >= 2
+        || v.contains('|')
+        || is_type_name(v)
+        || is_base64_of_prose(v)
+        || is_sealed_secret(v)
+}
+
+/// A Bitnami SealedSecrets ciphertext (`encryptedData:` values): base64 of a blob that starts
+/// with a two-byte big-endian key length (`Ag…`), hundreds of characters long. Only the
+/// cluster's controller can decrypt it; committing it is the point.
+fn is_sealed_secret(v: &str) -> bool {
+    v.len() >= 300
+        && ["AgA", "AgB", "AgC", "AgD"]
+            .iter()
+            .any(|p| v.starts_with(p))
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
 }
 
 /// An all-caps C type or constant name (`PULONG64`, `LPCWSTR`, `DWORD`): letters with at most a

@@ -7,8 +7,8 @@
 //!
 //! What is asserted: recall 1.0 at the default confidence (every labelled secret found, at its
 //! labelled minimum confidence or above), and no look-alike reported at medium or above except
-//! the known ones ([`KNOWN_NOISE`]); precision >= [`PRECISION_TARGET`] at medium is its own test,
-//! ignored until the known noise is fixed.
+//! the known ones ([`KNOWN_NOISE`], empty today), and precision >= [`PRECISION_TARGET`] at
+//! medium.
 //!
 //! The corpus is copied into a temp dir first: this repository's `.sealant.toml` allowlists
 //! `fixtures/`, and paths under `fixtures/` would all be judged test files.
@@ -25,25 +25,12 @@ const PRECISION_TARGET: f64 = 0.97;
 /// scanner should lose; an entry that no longer fires is listed as fixed in the report (then
 /// delete it here). A look-alike that fires and is not listed fails
 /// [`corpus_look_alikes_raise_no_new_noise`].
-const KNOWN_NOISE: &[&str] = &[
-    // dotenvx `encrypted:` values (generic-password, generic-secret).
-    ".env.staging:6",
-    ".env.staging:7",
-    ".env.staging:8",
-    // An Ansible hashi_vault lookup inside `{{ ... }}`: generic-secret on `secret=kv/...:token`.
-    "config/bot.yaml:5",
-    // SealedSecret encryptedData (generic-password, generic-token).
-    "deploy/k8s/sealedsecret.yaml:7",
-    "deploy/k8s/sealedsecret.yaml:8",
-];
+const KNOWN_NOISE: &[&str] = &[];
 
 /// Labelled secrets (`path:line`) no rule finds today. They are left out of the recall
 /// assertion and listed in the report; one that is found again is listed as fixed (then delete
 /// it here).
-const KNOWN_MISSES: &[&str] = &[
-    // Rails' `mysql2://` scheme: mysql-connection-url knows `mysql`, `mysqlx`, `mariadb`.
-    "ruby/config/database.yml:5",
-];
+const KNOWN_MISSES: &[&str] = &[];
 
 const LEVELS: [&str; 3] = ["low", "medium", "high"];
 
@@ -528,8 +515,6 @@ fn corpus_look_alikes_raise_no_new_noise() {
 }
 
 #[test]
-#[ignore = "precision below 0.97 at medium until the KNOWN_NOISE look-alikes are fixed: \
-            dotenvx encrypted: values, SealedSecret encryptedData, a hashi_vault lookup"]
 fn corpus_precision_meets_target_at_medium() {
     let eval = Eval::run();
     let p = eval.precision("medium");

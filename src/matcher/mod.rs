@@ -108,6 +108,9 @@ struct RawMatch {
     /// generic rules on the same span (a docs key a specific rule allows must not resurface as
     /// `generic-secret`).
     rejected: bool,
+    /// The match (or its secret) starts with one of the rule's keywords: the provider's literal
+    /// prefix (`ghp_`, `pypi-`, a PEM header) is there.
+    anchored: bool,
 }
 
 impl RuleSet {
@@ -311,7 +314,7 @@ impl Matcher {
                 let start = lines.position(m.start);
                 let end = lines.position_after(m.end);
                 let line = line_bounds(content, m.start);
-                let confidence = confidence(rule, &m.secret, kind, &content[line.0..line.1]);
+                let confidence = confidence(rule, &m, kind, &content[line.0..line.1]);
                 let secret = Secret::new(m.secret);
                 Finding {
                     rule: rule.id.clone(),
@@ -392,7 +395,8 @@ impl Budget<'_> {
 /// fragment under a generic name; a
 /// specific rule's token that starts with the rule's own literal prefix (`ghp_`, `AKIA`,
 /// `-----BEGIN`) is high; the rest medium.
-fn confidence(rule: &Rule, secret: &str, kind: PathKind, line: &[u8]) -> Confidence {
+fn confidence(rule: &Rule, m: &RawMatch, kind: PathKind, line: &[u8]) -> Confidence {
+    let secret = m.secret.as_str();
     if is_classic_credential(secret) && (kind.is_illustrative() || nearby::is_comment(line)) {
         return Confidence::Low;
     }
@@ -400,22 +404,16 @@ fn confidence(rule: &Rule, secret: &str, kind: PathKind, line: &[u8]) -> Confide
         RuleKind::Generic if kind.is_illustrative() => Confidence::Low,
         RuleKind::Generic if is_uuid_like(secret) || is_dashed_fragments(secret) => Confidence::Low,
         RuleKind::Generic => Confidence::Medium,
-        RuleKind::Specific => {
-            let head = secret
-                .get(..16.min(secret.len()))
-                .unwrap_or(secret)
-                .to_ascii_lowercase();
-            if rule
-                .keywords
-                .iter()
-                .any(|k| k.len() >= 3 && head.starts_with(k.as_str()))
-            {
-                Confidence::High
-            } else {
-                Confidence::Medium
-            }
-        }
+        RuleKind::Specific if m.anchored => Confidence::High,
+        RuleKind::Specific => Confidence::Medium,
     }
+}
+
+/// Whether `text` starts with one of `rule`'s keywords (case-insensitive, at least 3 bytes).
+fn starts_with_keyword(rule: &Rule, text: &[u8]) -> bool {
+    rule.keywords.iter().any(|k| {
+        k.len() >= 3 && text.len() >= k.len() && text[..k.len()].eq_ignore_ascii_case(k.as_bytes())
+    })
 }
 
 /// Whether the text after a match elides the rest of the value (`sk-abc123...`, `ghp_…`): a
@@ -528,6 +526,8 @@ impl RuleSet {
             if !rejected {
                 budget.keep(start);
             }
+            let anchored =
+                starts_with_keyword(rule, whole) || starts_with_keyword(rule, m.as_bytes());
             out.push(RawMatch {
                 rule: r,
                 start,
@@ -535,6 +535,7 @@ impl RuleSet {
                 secret: value,
                 entropy,
                 rejected,
+                anchored,
             });
         }
     }
@@ -575,11 +576,15 @@ impl RuleSet {
     }
 }
 
-/// Whether a generic rule's value is public by its context: its key names a public value
-/// (`STRIPE_PUBLISHABLE_KEY`, `RECAPTCHA_SITE_KEY`), or it sits in a coverage badge URL.
+/// Whether a generic rule's value is no plaintext secret by its context: its key names a public
+/// value (`STRIPE_PUBLISHABLE_KEY`, `RECAPTCHA_SITE_KEY`), it sits in a coverage badge URL, or
+/// inside a template expression (a lookup's argument).
 fn public_value(key: &[u8], content: &[u8], start: usize) -> bool {
     let (a, b) = line_bounds(content, start);
-    nearby::names_public_value(key) || nearby::is_badge_url(&content[a..b])
+    let line = &content[a..b];
+    nearby::names_public_value(key)
+        || nearby::is_badge_url(line)
+        || nearby::inside_template(line, start - a)
 }
 
 fn rule_applies(rule: &Rule, path: &str) -> bool {

@@ -1,7 +1,7 @@
 //! What the text around a match says about it: the key name a generic rule matched
 //! (`STRIPE_PUBLISHABLE_KEY`, `RECAPTCHA_SITE_KEY` name public values), whether the line is a
-//! comment (doc comments are documentation inside source files), and badge URLs whose tokens
-//! are published on purpose (Codecov and Coveralls README badges).
+//! comment (doc comments are documentation inside source files), badge URLs whose tokens are
+//! published on purpose (Codecov and Coveralls README badges), and template expressions.
 
 /// Words in a key name that say its value is published, not kept secret.
 const PUBLIC_KEY_WORDS: &[&str] = &[
@@ -42,6 +42,23 @@ pub fn is_badge_url(line: &[u8]) -> bool {
     (has(b"codecov.io") || has(b"coveralls.io")) && (has(b"badge") || has(b"/graph"))
 }
 
+/// Whether the text at `pos` of `line` sits inside a template expression (`{{ … }}`,
+/// `{% … %}`): an argument of a lookup (`{{ lookup('hashi_vault', 'secret=kv/bot:token') }}`),
+/// not a literal value.
+pub fn inside_template(line: &[u8], pos: usize) -> bool {
+    let (before, after) = line.split_at(pos.min(line.len()));
+    [(&b"{{"[..], &b"}}"[..]), (b"{%", b"%}")]
+        .iter()
+        .any(|(open, close)| {
+            let last = |hay: &[u8], needle: &[u8]| hay.windows(2).rposition(|w| w == needle);
+            let first = |hay: &[u8], needle: &[u8]| hay.windows(2).position(|w| w == needle);
+            match (last(before, open), first(after, close)) {
+                (Some(o), Some(_)) => last(&before[o..], close).is_none(),
+                _ => false,
+            }
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +87,15 @@ mod tests {
         for line in ["let x = 1; // trailing", "password = 'x'", "remote = 1"] {
             assert!(!is_comment(line.as_bytes()), "{line}");
         }
+    }
+
+    #[test]
+    fn templates() {
+        let line = b"token: \"{{ lookup('vault', 'secret=kv/bot:token') }}\"";
+        let at = line.windows(3).position(|w| w == b"kv/").unwrap();
+        assert!(inside_template(line, at));
+        let line = b"{{ x }} token = 'Zq8xK2vRw9LmT4pB'";
+        assert!(!inside_template(line, 17));
     }
 
     #[test]
