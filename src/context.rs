@@ -51,8 +51,25 @@ const TEST_DIRS: &[&str] = &[
     "testing",
     "__mocks__",
     "mocks",
+    "t",
+    "testsuite",
+    "test-suite",
+    "benches",
+    "bench",
+    "benchmarks",
+    "vectors",
+    "test-vectors",
+    "test_vectors",
 ];
-const DOC_DIRS: &[&str] = &["docs", "doc", "documentation", "man", "wiki"];
+const DOC_DIRS: &[&str] = &[
+    "docs",
+    "doc",
+    "documentation",
+    "man",
+    "wiki",
+    "docs_src",
+    "docs-src",
+];
 const EXAMPLE_DIRS: &[&str] = &["example", "examples", "samples", "sample", "demo", "demos"];
 const DOC_EXTS: &[&str] = &[
     "md", "markdown", "rst", "adoc", "asciidoc", "txt", "textile", "org",
@@ -103,15 +120,46 @@ pub fn classify(path: &str) -> PathKind {
         || stem.ends_with("_test")
         || stem.ends_with("_tests")
         || stem.ends_with("_spec")
+        || stem == "tests"
+        || stem.contains("test_vectors")
+        || stem.contains("test-vectors")
+        || stem.contains("testvectors")
         || name_parts.iter().any(|p| *p == "test" || *p == "spec");
-    if test_name || parts.iter().any(|d| TEST_DIRS.contains(d)) {
+    let test_dir = |d: &&str| {
+        TEST_DIRS.contains(d) || d.ends_with("-test-suite") || d.ends_with("_test_suite")
+    };
+    if test_name || parts.iter().any(test_dir) {
         return PathKind::Test;
     }
     if DOC_EXTS.contains(&ext)
         || parts.iter().any(|d| DOC_DIRS.contains(d))
-        || ["readme", "changelog", "contributing", "security", "install"].contains(&stem)
+        || [
+            "readme",
+            "changelog",
+            "changes",
+            "history",
+            "news",
+            "contributing",
+            "security",
+            "install",
+            "pkg-info",
+        ]
+        .contains(&stem)
+            && (ext.is_empty() || ext == "html")
     {
         return PathKind::Docs;
+    }
+    // Build metadata, not deployment configuration (`setup.cfg`'s test database URLs).
+    if [
+        "setup.cfg",
+        "tox.ini",
+        "pyproject.toml",
+        "package.json",
+        "cargo.toml",
+    ]
+    .contains(&name)
+    {
+        return PathKind::Source;
     }
     let dotenv = name == ".env" || name.starts_with(".env.") || ext == "env";
     let config_name = dotenv
@@ -149,6 +197,20 @@ mod tests {
             ("web/app.spec.ts", PathKind::Test),
             ("fixtures/app/.env", PathKind::Test),
             ("src/main.rs", PathKind::Source),
+            ("t/unit/test_redis.py", PathKind::Test),
+            ("src/token/tests.rs", PathKind::Test),
+            (
+                "src/modules/bip352_send_and_receive_test_vectors.json",
+                PathKind::Test,
+            ),
+            ("aws-signing-test-suite/v4/context.json", PathKind::Test),
+            ("benches/jwt.rs", PathKind::Test),
+            ("docs_src/security/tutorial004.py", PathKind::Docs),
+            ("PKG-INFO", PathKind::Docs),
+            ("CHANGELOG.rst", PathKind::Docs),
+            ("NEWS", PathKind::Docs),
+            ("setup.cfg", PathKind::Source),
+            ("src/source/history.rs", PathKind::Source),
             ("app/settings.py", PathKind::Source),
             ("-", PathKind::Source),
         ] {

@@ -49,6 +49,40 @@ const MARKERS: &[&str] = &[
     "not_real",
 ];
 
+/// Values published as examples in specifications and vendor documentation, copied into the
+/// docs and tests of every library that implements them: RFC 6749 and 6750 (OAuth 2), RFC 5849
+/// (OAuth 1), RFC 7009 (token revocation), RFC 7617's `Aladdin:open sesame`, jwt.io's sample signature, Google's XOAUTH2
+/// sample, AWS's documentation key pair (with a letter changed, as some projects do), and the
+/// `SECRET_KEY` samples of the FastAPI and Flask tutorials. Matched case-insensitively anywhere in
+/// a value.
+const PUBLISHED_EXAMPLES: &[&str] = &[
+    "2yotnfzfejr1zcsicmwpaa",
+    "tgzv3jokf0xg5qx2tlkwia",
+    "czzcagrsa3f0mzpnwdfmqmf0m2jw",
+    "splxlobezqqybys6wxsbia",
+    "mf_9.b5f-4.1jqm",
+    "h480djs93hd8",
+    "hh5s93j4hdidpola",
+    "hdhd0244k9j7ao03",
+    "nnch734d00sl2jdk",
+    "pfkkdhi9sl3r4s00",
+    "kkk9d7dh3k39sjv7",
+    "kd94hf93k423kf44",
+    "dpf43f3p2l4k3l03",
+    "qwxhzgrpbjpvcgvuihnlc2ftzq",
+    "open sesame",
+    "open%20sesame",
+    "opensesame",
+    "fpkl54jvwmegvordcnjg",
+    "sflkxwrjsmekkf2qt4fwpmejf36pok6yjv_adqssw5c",
+    "vf9dft4qmtc2nvb3rlckbhdhrhdmlzdgeuy29tcg",
+    "45ghiukldjahdnhzdauz",
+    "akiaiosfodnn7examp",
+    "wjalrxutnfemi/k7mdeng",
+    "09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7",
+    "192b9bdd22ab9ed4d12e236c78afcb9a393ec15f71bbf5dc987d54727823bcbf",
+];
+
 /// Short words that mark a placeholder only as a whole word (`your-key-here`, `FAKE_TOKEN`,
 /// `sk_xxxx`): inside a random token they occur by chance.
 const WORDS: &[&str] = &["here", "fake", "your", "xxxx", "mock"];
@@ -123,7 +157,10 @@ fn standard(value: &str) -> bool {
             return true;
         }
     }
-    if MARKERS.iter().any(|m| trimmed.contains(m)) || WORDS.iter().any(|w| has_word(trimmed, w)) {
+    if MARKERS.iter().any(|m| trimmed.contains(m))
+        || WORDS.iter().any(|w| has_word(trimmed, w))
+        || PUBLISHED_EXAMPLES.iter().any(|e| trimmed.contains(e))
+    {
         return true;
     }
     // A known prefix and an ellipsis: `sk-abc123...`, `github_pat_...`.
@@ -415,8 +452,13 @@ fn generic(value: &str) -> bool {
     if v.contains('(') || v.contains(')') || v.starts_with("@") || v.starts_with('&') {
         return true;
     }
-    // A plain lowercase word or snake_case identifier (`password = hashed_password`).
-    if v.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+    // A plain lowercase word or snake_case identifier (`password = hashed_password`), or a
+    // path-like label of such words (`auth-request-type/at`).
+    if v.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        || v.contains('/')
+            && v.chars()
+                .all(|c| c.is_ascii_lowercase() || "_-/".contains(c))
+    {
         return true;
     }
     // camelCase identifiers (`apiKey: providedApiKey`).

@@ -307,6 +307,11 @@ impl Matcher {
         raw.retain(|m| window.report.contains(&m.start));
         let origin = window.origin;
         let kind = context::classify(path);
+        let spans = if raw.is_empty() {
+            Vec::new()
+        } else {
+            nearby::illustrative_spans(content, path)
+        };
         let mut lines = LineCounter::new(content, origin);
         raw.drain(..)
             .map(|m| {
@@ -314,7 +319,9 @@ impl Matcher {
                 let start = lines.position(m.start);
                 let end = lines.position_after(m.end);
                 let line = line_bounds(content, m.start);
-                let confidence = confidence(rule, &m, kind, &content[line.0..line.1]);
+                let documented = nearby::is_comment(&content[line.0..line.1])
+                    || spans.iter().any(|s| s.contains(&m.start));
+                let confidence = confidence(rule, &m, kind, documented);
                 let secret = Secret::new(m.secret);
                 Finding {
                     rule: rule.id.clone(),
@@ -390,22 +397,26 @@ impl Budget<'_> {
     }
 }
 
-/// How sure a finding is: a generic assignment, or a classic example credential (`scott:tiger`),
-/// in documentation, tests or examples (or a comment) is low, and so is a UUID or dashed
+/// How sure a finding is (`documented`: the match is in a comment, a docstring or a Rust test
+/// module): a generic assignment or a contextual credential (a URL's password, a Basic header, a
+/// JWT) in documentation, tests, examples or documented code is low, and so is a
+/// classic example credential (`scott:tiger`) outside configuration files, and a UUID or dashed
 /// fragment under a generic name; a
 /// specific rule's token that starts with the rule's own literal prefix (`ghp_`, `AKIA`,
 /// `-----BEGIN`) is high; the rest medium.
-fn confidence(rule: &Rule, m: &RawMatch, kind: PathKind, line: &[u8]) -> Confidence {
+fn confidence(rule: &Rule, m: &RawMatch, kind: PathKind, documented: bool) -> Confidence {
     let secret = m.secret.as_str();
-    if is_classic_credential(secret) && (kind.is_illustrative() || nearby::is_comment(line)) {
+    let illustrative = kind.is_illustrative() || documented;
+    // A classic credential (`scott:tiger`) is an example anywhere but configuration.
+    if is_classic_credential(secret) && (illustrative || kind != PathKind::Config) {
         return Confidence::Low;
     }
     match rule.kind {
-        RuleKind::Generic if kind.is_illustrative() => Confidence::Low,
+        RuleKind::Generic | RuleKind::Contextual if illustrative => Confidence::Low,
         RuleKind::Generic if is_uuid_like(secret) || is_dashed_fragments(secret) => Confidence::Low,
         RuleKind::Generic => Confidence::Medium,
-        RuleKind::Specific if m.anchored => Confidence::High,
-        RuleKind::Specific => Confidence::Medium,
+        RuleKind::Specific | RuleKind::Contextual if m.anchored => Confidence::High,
+        RuleKind::Specific | RuleKind::Contextual => Confidence::Medium,
     }
 }
 
@@ -506,11 +517,15 @@ impl RuleSet {
             if m.is_empty() {
                 continue;
             }
-            let (start, end) = (a + m.start(), a + m.end());
+            let mut secret = m.as_bytes();
+            if rule.kind == RuleKind::Generic {
+                secret = nearby::up_to_next_parameter(secret);
+            }
+            let (start, end) = (a + m.start(), a + m.start() + secret.len());
             if budget.exhausted(start) {
                 continue;
             }
-            let value = String::from_utf8_lossy(m.as_bytes()).into_owned();
+            let value = String::from_utf8_lossy(secret).into_owned();
             let entropy = f64::from(entropy::shannon_entropy(value.as_bytes()));
             let whole = caps.get(0).map(|w| w.as_bytes()).unwrap_or_default();
             let key = &hay[caps.get(0).map_or(m.start(), |w| w.start())..m.start()];
@@ -526,8 +541,7 @@ impl RuleSet {
             if !rejected {
                 budget.keep(start);
             }
-            let anchored =
-                starts_with_keyword(rule, whole) || starts_with_keyword(rule, m.as_bytes());
+            let anchored = starts_with_keyword(rule, whole) || starts_with_keyword(rule, secret);
             out.push(RawMatch {
                 rule: r,
                 start,

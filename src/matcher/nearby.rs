@@ -27,7 +27,7 @@ pub fn names_public_value(key: &[u8]) -> bool {
 pub fn is_comment(line: &[u8]) -> bool {
     let t = line.trim_ascii_start();
     const OPENERS: &[&[u8]] = &[
-        b"//", b"#", b"--", b";", b"*", b"/*", b"<!--", b"%", b"\"\"\"",
+        b"//", b"#", b"--", b";", b"*", b"/*", b"<!--", b"%", b"\"\"\"", b">>>",
     ];
     OPENERS.iter().any(|o| t.starts_with(o)) || t.len() > 4 && t[..4].eq_ignore_ascii_case(b"rem ")
 }
@@ -57,6 +57,94 @@ pub fn inside_template(line: &[u8], pos: usize) -> bool {
                 _ => false,
             }
         })
+}
+
+/// A key=value value cut before the next query or form parameter (`…&scope=read`): in
+/// `oauth_token=abc&oauth_token_secret=def` the token is `abc`, not the rest of the URL.
+pub fn up_to_next_parameter(value: &[u8]) -> &[u8] {
+    let mut i = 0;
+    while let Some(j) = memchr::memchr(b'&', &value[i..]) {
+        let at = i + j;
+        let rest = &value[at + 1..];
+        let name = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+            .count();
+        if name > 0 && rest.get(name) == Some(&b'=') && rest[0].is_ascii_alphabetic() {
+            return &value[..at];
+        }
+        i = at + 1;
+    }
+    value
+}
+
+/// Byte ranges of `content` that are documentation or test code inside a source file: Python
+/// docstrings (a triple-quoted string opening a line, or assigned to `EXAMPLES`,
+/// `DOCUMENTATION`, `RETURN`, `USAGE` or `__doc__`, as Ansible modules do) and a Rust file's
+/// `#[cfg(test)]` tail. Only computed for files that have matches.
+pub fn illustrative_spans(content: &[u8], path: &str) -> Vec<std::ops::Range<usize>> {
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".rs") {
+        return memchr::memmem::find(content, b"#[cfg(test)]")
+            .map(|at| std::iter::once(at..content.len()).collect())
+            .unwrap_or_default();
+    }
+    if !(lower.ends_with(".py") || lower.ends_with(".pyi")) {
+        return Vec::new();
+    }
+    let mut spans = Vec::new();
+    let mut open: Option<(&[u8], usize, bool)> = None;
+    let mut i = 0;
+    while i + 3 <= content.len() {
+        let q = &content[i..i + 3];
+        if q != b"\"\"\"" && q != b"'''" {
+            i += 1;
+            continue;
+        }
+        match open {
+            Some((quote, start, doc)) if quote == q => {
+                if doc {
+                    spans.push(start..i + 3);
+                }
+                open = None;
+            }
+            Some(_) => {}
+            None => {
+                let line_start = memchr::memrchr(b'\n', &content[..i]).map_or(0, |p| p + 1);
+                open = Some((q, i, opens_docstring(&content[line_start..i])));
+            }
+        }
+        i += 3;
+    }
+    if let Some((_, start, true)) = open {
+        spans.push(start..content.len());
+    }
+    spans
+}
+
+/// Whether a triple quote preceded on its line by `before` opens a docstring.
+fn opens_docstring(before: &[u8]) -> bool {
+    let t = before.trim_ascii();
+    let t = t
+        .strip_suffix(b"r")
+        .or_else(|| t.strip_suffix(b"R"))
+        .unwrap_or(t);
+    let t = t.strip_suffix(b"u").unwrap_or(t).trim_ascii_end();
+    if t.is_empty() {
+        return true;
+    }
+    let Some(name) = t.strip_suffix(b"=") else {
+        return false;
+    };
+    let name = name.trim_ascii();
+    [
+        &b"EXAMPLES"[..],
+        b"DOCUMENTATION",
+        b"RETURN",
+        b"USAGE",
+        b"__doc__",
+    ]
+    .contains(&name)
 }
 
 #[cfg(test)]
@@ -96,6 +184,33 @@ mod tests {
         assert!(inside_template(line, at));
         let line = b"{{ x }} token = 'Zq8xK2vRw9LmT4pB'";
         assert!(!inside_template(line, 17));
+    }
+
+    #[test]
+    fn query_parameters_end_a_value() {
+        assert_eq!(
+            up_to_next_parameter(b"hdhd0244k9j7ao03&oauth_x=1"),
+            b"hdhd0244k9j7ao03"
+        );
+        assert_eq!(up_to_next_parameter(b"pa&ss=&w0rd"), b"pa");
+        assert_eq!(up_to_next_parameter(b"R8x&2Kq9&&"), b"R8x&2Kq9&&");
+    }
+
+    #[test]
+    fn docstrings_and_rust_test_modules() {
+        let py = b"def f():\n    \"\"\"Use it:\n    >>> f(password='x')\n    \"\"\"\nT = \"\"\"pw=1\"\"\"\nEXAMPLES = r'''\nk: v\n'''\n";
+        let spans = illustrative_spans(py, "m.py");
+        assert_eq!(spans.len(), 2, "{spans:?}");
+        let text = String::from_utf8_lossy(py);
+        assert!(spans[0].contains(&text.find(">>>").unwrap()));
+        assert!(!spans
+            .iter()
+            .any(|s| s.contains(&text.find("pw=1").unwrap())));
+        assert!(spans[1].contains(&text.find("k: v").unwrap()));
+        let rs = b"fn main() {}\n#[cfg(test)]\nmod tests { const K: &str = \"x\"; }\n";
+        let spans = illustrative_spans(rs, "src/lib.rs");
+        assert_eq!(spans, vec![13..rs.len()]);
+        assert!(illustrative_spans(b"\"\"\"x\"\"\"", "a.js").is_empty());
     }
 
     #[test]

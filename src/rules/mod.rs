@@ -71,11 +71,15 @@ pub enum PlaceholderPolicy {
     Generic,
 }
 
-/// What a rule recognises: a provider's token shape, or a secret-named assignment.
+/// What a rule recognises: a provider's token shape, a credential in a generic structure, or a
+/// secret-named assignment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RuleKind {
-    /// A specific credential format (a provider prefix, a PEM block, a URL with a password).
+    /// A specific credential format (a provider prefix, a PEM block).
     Specific,
+    /// A credential in a generic structure (a URL with a password, a Basic or Bearer header, a
+    /// JWT): as likely a test vector or documentation as a secret, so context decides.
+    Contextual,
     /// A key=value assignment under a secret-like name (`password = …`).
     Generic,
 }
@@ -235,6 +239,8 @@ impl Rule {
             placeholder,
             kind: if spec.generic {
                 RuleKind::Generic
+            } else if spec.contextual {
+                RuleKind::Contextual
             } else {
                 RuleKind::Specific
             },

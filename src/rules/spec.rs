@@ -37,6 +37,10 @@ pub struct RuleSpec {
     /// Key=value style rule: stricter placeholder checks.
     #[serde(default)]
     pub generic: bool,
+    /// A credential with no provider shape (a URL's password, a Basic or Bearer header, a JWT):
+    /// low confidence in documentation, tests, examples and comments.
+    #[serde(default)]
+    pub contextual: bool,
     /// Whether to run the placeholder detector (default true).
     pub check_placeholder: Option<bool>,
     /// The rule's allowlist.
