@@ -461,14 +461,80 @@ fn generic(value: &str) -> bool {
     {
         return true;
     }
-    // camelCase identifiers (`apiKey: providedApiKey`).
-    if v.chars().all(|c| c.is_ascii_alphabetic())
-        && v.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && v.len() < 24
-    {
+    // camelCase and PascalCase identifiers (`apiKey: providedApiKey`, `secret: ClientSecret`);
+    // random letters are not.
+    if is_camel_identifier(v.strip_prefix('_').unwrap_or(v)) {
         return true;
     }
     false
+}
+
+/// Whether `v` reads as a camelCase or PascalCase identifier (`providedApiKey`,
+/// `getHTTPClient`, `ClientSecretSettings`): letters only, at most five words averaging four
+/// letters or more, every word
+/// pronounceable (two or more letters with a vowel and at most four consonants in a row), a
+/// short acronym or a common abbreviation. A random letters-only password (`houIWrOixPOxVCVh`) splits into fragments
+/// such as `Wr` and `Vh` and is not one.
+fn is_camel_identifier(v: &str) -> bool {
+    if v.len() >= 32 || !v.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
+    let b = v.as_bytes();
+    let mut words: Vec<&[u8]> = Vec::new();
+    let mut start = 0;
+    for i in 1..b.len() {
+        let (prev, cur) = (b[i - 1], b[i]);
+        let next_lower = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+        // A word starts at a lower-to-upper step, or at the last capital of an acronym run.
+        if cur.is_ascii_uppercase()
+            && (prev.is_ascii_lowercase() || (prev.is_ascii_uppercase() && next_lower))
+        {
+            words.push(&b[start..i]);
+            start = i;
+        }
+    }
+    words.push(&b[start..]);
+    /// Vowel-less abbreviations common in names (`dbPassword`, `jwtSecret`, `sshKey`).
+    const ABBREVIATIONS: &[&str] = &[
+        "db", "pw", "pwd", "cfg", "ctx", "msg", "src", "dst", "str", "tmp", "req", "cb", "fn",
+        "tx", "rx", "kms", "jwt", "url", "sql", "ssh", "tls", "ssl", "http", "pk", "sk", "mfa",
+    ];
+    /// Two-letter words that names use.
+    const SHORT_WORDS: &[&str] = &[
+        "is", "to", "id", "of", "at", "on", "in", "by", "up", "my", "ok", "io", "ui", "no", "or",
+    ];
+    let vowel = |c: &u8| b"aeiouyAEIOUY".contains(c);
+    words.len() <= 5
+        && v.len() >= 4 * words.len()
+        && words.iter().enumerate().all(|(i, w)| {
+            let lower = String::from_utf8_lossy(w).to_ascii_lowercase();
+            let pronounceable = w.iter().any(vowel) && consonant_run(w) <= 4;
+            if w.iter().all(u8::is_ascii_uppercase) {
+                // An acronym (`HTTP`) or a capitalised word (`tkEXPLAIN`).
+                w.len() <= 4 || (pronounceable && w.len() <= 12)
+            } else if i == 0 && w.len() <= 3 && w.iter().all(u8::is_ascii_lowercase) {
+                true // a Hungarian-style prefix: `tkSEMI`, `kSecAttr`, `mToken`
+            } else if w.len() <= 2 {
+                SHORT_WORDS.contains(&lower.as_str()) || ABBREVIATIONS.contains(&lower.as_str())
+            } else {
+                ABBREVIATIONS.contains(&lower.as_str()) || pronounceable
+            }
+        })
+}
+
+/// The longest run of consonants in `w` (`y` counts as a vowel): 4 in `Strength`, 6 in the
+/// random `Ltxqmv`.
+fn consonant_run(w: &[u8]) -> usize {
+    let (mut longest, mut run) = (0, 0);
+    for c in w {
+        if b"aeiouyAEIOUY".contains(c) {
+            run = 0;
+        } else {
+            run += 1;
+            longest = longest.max(run);
+        }
+    }
+    longest
 }
 
 /// Repeated characters: all one character, or at most two distinct characters.
@@ -693,5 +759,27 @@ mod tests {
     fn documented_url_templates_are_placeholders() {
         assert!(is_placeholder("password]", Standard));
         assert!(!is_placeholder("p4[ss]w0rd", Standard));
+    }
+
+    #[test]
+    fn camel_case_identifiers_but_not_random_letters() {
+        for id in [
+            "providedApiKey",
+            "hashedPassword",
+            "getHTTPClient",
+            "dbPassword",
+            "token",
+        ] {
+            assert!(is_camel_identifier(id), "{id}");
+        }
+        for random in [
+            "houIWrOixPOxVCVh",
+            "qWxRtzPkLmNbVcXz",
+            "FukuewyPyLtxqmvB",
+            "MdQpLdNzpylugPlG",
+        ] {
+            assert!(!is_camel_identifier(random), "{random}");
+            assert!(!generic(random), "{random}");
+        }
     }
 }
