@@ -9,7 +9,8 @@
 //!                              ▼
 //!            scan::Pipeline::run  (rayon map_init: one Worker per thread)
 //!                 load (file / source::blob) → content::decode → matcher::Matcher::find
-//!                 (keywords → per-thread regex → entropy / placeholder / allowlists)
+//!                 (keywords → per-thread regex → entropy / placeholder / allowlists
+//!                  → confidence from context (`context`, `matcher::nearby`) and `validate`)
 //!                              ▼
 //!            Batch (findings per candidate) ─► history attribution / staged old-secret filter
 //!                              ▼
@@ -19,7 +20,7 @@
 //! ```
 //!
 //! The library modules know neither the CLI nor each other's internals: `rules` → `allow`;
-//! `matcher` → `rules`, `allow`, `placeholder`; `source` → `content`, `git`; `scan` wires sources
+//! `matcher` → `rules`, `allow`, `placeholder`, `context`, `validate`; `source` → `content`, `git`; `scan` wires sources
 //! to the matcher; `plan` stages everything a command needs; `cmd` is the command-line edge, the
 //! only library module that sees `cli`. The `use crate::` graph is a DAG.
 
@@ -44,3 +45,4 @@ pub mod scan;
 pub mod source;
 pub mod stream;
 pub mod terminal;
+pub mod validate;

@@ -27,6 +27,7 @@ use crate::placeholder::{
     is_classic_credential, is_dashed_fragments, is_placeholder, is_uuid_like,
 };
 use crate::rules::{PlaceholderPolicy, Rule, RuleKind, SecretGroup};
+use crate::validate::Structure;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use lines::LineCounter;
 use regex::bytes::Regex;
@@ -410,6 +411,11 @@ fn confidence(rule: &Rule, m: &RawMatch, kind: PathKind, documented: bool) -> Co
     // A classic credential (`scott:tiger`) is an example anywhere but configuration.
     if is_classic_credential(secret) && (illustrative || kind != PathKind::Config) {
         return Confidence::Low;
+    }
+    match crate::validate::check(&rule.id, secret) {
+        Structure::Invalid => return Confidence::Low,
+        Structure::Valid if !illustrative => return Confidence::High,
+        _ => {}
     }
     match rule.kind {
         RuleKind::Generic | RuleKind::Contextual if illustrative => Confidence::Low,
