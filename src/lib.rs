@@ -20,9 +20,10 @@
 //! ```
 //!
 //! The library modules know neither the CLI nor each other's internals: `rules` → `allow`;
-//! `matcher` → `rules`, `allow`, `placeholder`, `context`, `validate`; `source` → `content`, `git`; `scan` wires sources
-//! to the matcher; `plan` stages everything a command needs; `cmd` is the command-line edge, the
-//! only library module that sees `cli`. The `use crate::` graph is a DAG.
+//! `matcher` → `rules`, `allow`, `placeholder`, `context`, `validate`; `source` → `content`,
+//! `git`; `scan` wires sources to the matcher; `plan` stages everything a command needs; `cmd` is
+//! the command-line edge, the only library module that sees `cli`. The `use crate::` graph is a
+//! DAG.
 
 pub mod allow;
 pub mod baseline;

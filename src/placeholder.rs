@@ -51,10 +51,10 @@ const MARKERS: &[&str] = &[
 
 /// Values published as examples in specifications and vendor documentation, copied into the
 /// docs and tests of every library that implements them: RFC 6749 and 6750 (OAuth 2), RFC 5849
-/// (OAuth 1), RFC 7009 (token revocation), RFC 7617's `Aladdin:open sesame`, jwt.io's sample signature, Google's XOAUTH2
-/// sample, AWS's documentation key pair (with a letter changed, as some projects do), and the
-/// `SECRET_KEY` samples of the FastAPI and Flask tutorials. Matched case-insensitively anywhere in
-/// a value.
+/// (OAuth 1), RFC 7009 (token revocation), RFC 7617's `Aladdin:open sesame`, jwt.io's sample
+/// signature, Google's XOAUTH2 sample, AWS's documentation key pair (with a letter changed, as
+/// some projects do), and the `SECRET_KEY` samples of the FastAPI and Flask tutorials. Matched
+/// case-insensitively anywhere in a value.
 const PUBLISHED_EXAMPLES: &[&str] = &[
     "2yotnfzfejr1zcsicmwpaa",
     "tgzv3jokf0xg5qx2tlkwia",
@@ -253,8 +253,9 @@ fn made_of_words(v: &str) -> bool {
 
 /// Values under a secret-like name that are not plaintext secrets by their type: password
 /// hashes (bcrypt, argon2, sha-crypt, Django/Werkzeug pbkdf2, LDAP `{SSHA}`), encrypted values
-/// (SOPS `ENC[…]`, ansible-vault, dotenvx `encrypted:`, SealedSecrets), integrity hashes (`sha512-…` SRI, `sha256:` digests),
-/// escaped byte literals (`\x9b\xbe…`) and template filter syntax (`value|default:`).
+/// (SOPS `ENC[…]`, ansible-vault, dotenvx `encrypted:`, SealedSecrets), integrity hashes
+/// (`sha512-…` SRI, `sha256:` digests), escaped byte literals (`\x9b\xbe…`), template filter
+/// syntax (`value|default:`), public identifiers, type names and base64 of prose.
 fn not_a_secret_by_type(v: &str) -> bool {
     const PREFIXES: &[&str] = &[
         "$2a$",
@@ -471,10 +472,9 @@ fn generic(value: &str) -> bool {
 
 /// Whether `v` reads as a camelCase or PascalCase identifier (`providedApiKey`,
 /// `getHTTPClient`, `ClientSecretSettings`): letters only, at most five words averaging four
-/// letters or more, every word
-/// pronounceable (two or more letters with a vowel and at most four consonants in a row), a
-/// short acronym or a common abbreviation. A random letters-only password (`houIWrOixPOxVCVh`) splits into fragments
-/// such as `Wr` and `Vh` and is not one.
+/// letters or more, every word pronounceable (a vowel and at most four consonants in a row), a
+/// short acronym, a common abbreviation or a leading Hungarian prefix. A random letters-only
+/// password (`houIWrOixPOxVCVh`) splits into fragments such as `Wr` and `Vh` and is not one.
 fn is_camel_identifier(v: &str) -> bool {
     if v.len() >= 32 || !v.bytes().all(|b| b.is_ascii_alphabetic()) {
         return false;
@@ -503,31 +503,41 @@ fn is_camel_identifier(v: &str) -> bool {
     const SHORT_WORDS: &[&str] = &[
         "is", "to", "id", "of", "at", "on", "in", "by", "up", "my", "ok", "io", "ui", "no", "or",
     ];
-    let vowel = |c: &u8| b"aeiouyAEIOUY".contains(c);
+    let listed =
+        |list: &[&str], w: &[u8]| list.iter().any(|a| a.as_bytes().eq_ignore_ascii_case(w));
+    // A leading Hungarian prefix (`k`, `tk`, `m`) is not counted in the average word length.
+    let prefix = match words.first() {
+        Some(w) if words.len() > 1 && w.len() <= 3 && w.iter().all(u8::is_ascii_lowercase) => {
+            w.len()
+        }
+        _ => 0,
+    };
+    let counted = words.len() - usize::from(prefix > 0);
     words.len() <= 5
-        && v.len() >= 4 * words.len()
+        && v.len() - prefix >= 4 * counted
         && words.iter().enumerate().all(|(i, w)| {
-            let lower = String::from_utf8_lossy(w).to_ascii_lowercase();
-            let pronounceable = w.iter().any(vowel) && consonant_run(w) <= 4;
+            let pronounceable = w.iter().any(|c| VOWELS.contains(c)) && consonant_run(w) <= 4;
             if w.iter().all(u8::is_ascii_uppercase) {
                 // An acronym (`HTTP`) or a capitalised word (`tkEXPLAIN`).
                 w.len() <= 4 || (pronounceable && w.len() <= 12)
             } else if i == 0 && w.len() <= 3 && w.iter().all(u8::is_ascii_lowercase) {
                 true // a Hungarian-style prefix: `tkSEMI`, `kSecAttr`, `mToken`
             } else if w.len() <= 2 {
-                SHORT_WORDS.contains(&lower.as_str()) || ABBREVIATIONS.contains(&lower.as_str())
+                listed(SHORT_WORDS, w) || listed(ABBREVIATIONS, w)
             } else {
-                ABBREVIATIONS.contains(&lower.as_str()) || pronounceable
+                listed(ABBREVIATIONS, w) || pronounceable
             }
         })
 }
 
-/// The longest run of consonants in `w` (`y` counts as a vowel): 4 in `Strength`, 6 in the
-/// random `Ltxqmv`.
+/// Vowels, for judging whether a word is pronounceable (`y` counts).
+const VOWELS: &[u8] = b"aeiouyAEIOUY";
+
+/// The longest run of consonants in `w`: 4 in `Strength`, 6 in the random `Ltxqmv`.
 fn consonant_run(w: &[u8]) -> usize {
     let (mut longest, mut run) = (0, 0);
     for c in w {
-        if b"aeiouyAEIOUY".contains(c) {
+        if VOWELS.contains(c) {
             run = 0;
         } else {
             run += 1;
@@ -769,6 +779,11 @@ mod tests {
             "getHTTPClient",
             "dbPassword",
             "token",
+            "ClientSecretSettings",
+            "passwordStrength",
+            "tkEXPLAIN",
+            "kSecAttrAccount",
+            "mToken",
         ] {
             assert!(is_camel_identifier(id), "{id}");
         }

@@ -95,8 +95,11 @@ pub fn illustrative_spans(content: &[u8], path: &str) -> Vec<std::ops::Range<usi
     let mut spans = Vec::new();
     let mut open: Option<(&[u8], usize, bool)> = None;
     let mut i = 0;
-    while i + 3 <= content.len() {
-        let q = &content[i..i + 3];
+    while let Some(j) = memchr::memchr2(b'"', b'\'', &content[i..]) {
+        i += j;
+        let Some(q) = content.get(i..i + 3) else {
+            break;
+        };
         if q != b"\"\"\"" && q != b"'''" {
             i += 1;
             continue;
