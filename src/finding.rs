@@ -172,12 +172,14 @@ pub enum Presence {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
-    /// A generic assignment in documentation, a test or an example: usually illustrative.
+    /// Usually illustrative: a generic or contextual match in documentation, tests, examples or
+    /// documented code, a classic example credential, an identifier-shaped value, or a token whose
+    /// structure fails its offline check.
     Low,
     /// Provider-shaped, or a secret-named assignment with a real value in config or code.
     Medium,
     /// The token carries its provider's literal prefix (`ghp_`, `sk_live_`, `AKIA`, a PEM
-    /// header): its structure checks out.
+    /// header), or its structure checks out offline (a JWT header naming its `alg`).
     High,
 }
 
