@@ -27,6 +27,7 @@ const FILES: &[&str] = &[
     "crypto.toml",
     "database.toml",
     "generic.toml",
+    "carriers.toml",
 ];
 
 fn main() {

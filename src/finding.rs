@@ -4,6 +4,7 @@
 //! Findings are produced by `matcher`, attributed by `source`/`scan`, compared against `baseline`
 //! and written by `report`. Nothing here knows about any of those.
 
+use crate::encoded::Encoding;
 use serde::Serialize;
 use sha2::Sha256;
 use std::fmt;
@@ -219,6 +220,9 @@ pub struct Finding {
     pub presence: Option<Presence>,
     /// How sure we are it is live.
     pub confidence: Confidence,
+    /// The decodings that revealed the secret, outermost first (`[base64]` for a value in a
+    /// Kubernetes `Secret`); empty for a secret found as written.
+    pub decoded: Vec<Encoding>,
 }
 
 impl Finding {

@@ -32,6 +32,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod context;
+pub mod encoded;
 pub mod error;
 pub mod exit;
 pub mod finding;

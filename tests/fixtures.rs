@@ -40,6 +40,20 @@ fn secrets_where_reported(dir: &Path) -> Vec<String> {
         let text = text_of(&dir.join(path));
         let lines: Vec<&str> = text.split('\n').collect();
         let span = lines[line as usize - 1..end_line as usize].join("\n");
+        if f["decoded"]
+            .as_array()
+            .is_some_and(|chain| !chain.is_empty())
+        {
+            // Found in decoded content: the encoded value sits on the reported lines.
+            let column = f["column"].as_u64().unwrap() as usize;
+            let encoded: String = lines[line as usize - 1].chars().skip(column - 1).collect();
+            assert!(
+                decodes_to_contain(&encoded, secret),
+                "{path}:{line}:{column}: no encoded value holding the secret there"
+            );
+            secrets.push(secret.to_string());
+            continue;
+        }
         assert!(
             span.contains(secret),
             "{path}:{line}-{end_line}: {secret:?} not in {span:?}"
@@ -116,14 +130,14 @@ fn fastapi_react_app_reports_exactly_its_leaks() {
             ("gcp-api-key", "frontend/.env.local", 2),
             // stringData: the plain password.
             ("generic-password", "k8s/secret.yaml", 9),
-            // data: base64 values. sealant does not decode base64: these two are found by their
-            // key names (so the Stripe key is `generic-secret`, not `stripe-secret-key`), and a
-            // base64 value under a neutral key name (S3_REGION) is, rightly, silent.
-            ("generic-secret", "k8s/secret.yaml", 12),
+            // data: base64 values, decoded: the Stripe key is found as itself, the Redis
+            // password by its key name, and the decoded S3_REGION (`eu-west-1`) is, rightly,
+            // silent.
+            ("stripe-secret-key", "k8s/secret.yaml", 12),
             ("generic-password", "k8s/secret.yaml", 13),
-            // tls.key: a base64-encoded PEM private key, recognised by its encoded header;
-            // tls.crt (a certificate) is silent.
-            ("private-key-base64", "k8s/secret.yaml", 24),
+            // tls.key: a base64-encoded PEM private key, decoded to its PEM block; tls.crt (a
+            // certificate) is silent.
+            ("private-key-rsa", "k8s/secret.yaml", 24),
             // Lines of the notebook's JSON: the cell sources with the OpenAI key and HF_TOKEN.
             // The base64 PNG output and the os.environ lookups are silent.
             ("openai-project-key", "notebooks/explore.ipynb", 25),
@@ -231,4 +245,21 @@ fn the_playbooks_our_users_write_scan_clean() {
     let mut lines: Vec<u64> = summary(&out.stdout).iter().map(|(_, _, l)| *l).collect();
     lines.sort();
     assert_eq!(lines, vec![1, 2, 3], "{}", stdout(&out));
+}
+
+/// Whether the base64 value at the start of `encoded` decodes to text containing `secret`.
+fn decodes_to_contain(encoded: &str, secret: &str) -> bool {
+    use base64::Engine as _;
+    let value: String = encoded
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || "+/=-_".contains(*c))
+        .collect();
+    let body = value.trim_end_matches('=');
+    [
+        base64::engine::general_purpose::STANDARD_NO_PAD,
+        base64::engine::general_purpose::URL_SAFE_NO_PAD,
+    ]
+    .iter()
+    .filter_map(|e| e.decode(body).ok())
+    .any(|d| String::from_utf8_lossy(&d).contains(secret))
 }

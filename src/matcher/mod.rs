@@ -22,6 +22,7 @@ pub use lines::Origin;
 
 use crate::allow::{has_inline_marker, Allowlist};
 use crate::context::{self, PathKind};
+use crate::encoded::Encoding;
 use crate::finding::{Confidence, Finding, Fingerprint, FingerprintKey, Location, Secret};
 use crate::placeholder::{
     is_classic_credential, is_dashed_fragments, is_placeholder, is_uuid_like,
@@ -38,6 +39,10 @@ use std::sync::Arc;
 pub const LINE_WINDOW: usize = 4096;
 /// How far after a keyword hit a multi-line rule (PEM blocks) looks.
 pub const MULTILINE_WINDOW: usize = 64 * 1024;
+/// How deep decodings nest (base64 inside base64 inside a JSON string).
+pub const MAX_DECODE_DEPTH: usize = 3;
+/// Decoded bytes a window may produce, on top of twice its own length.
+pub const DECODE_BUDGET_BASE: usize = 64 * 1024;
 /// At most this many findings per rule in one file; the rest are only counted
 /// ([`Matcher::truncated`]), so a file of three million `password=` lines costs flat memory.
 pub const MAX_FINDINGS_PER_RULE: u32 = 1000;
@@ -177,6 +182,15 @@ impl RuleSet {
         &self.inner.rules
     }
 
+    /// Whether the rule `id` is a key=value (generic) rule.
+    fn is_generic(&self, id: &str) -> bool {
+        self.inner
+            .rules
+            .iter()
+            .find(|r| r.id == id)
+            .is_some_and(|r| r.kind == RuleKind::Generic)
+    }
+
     /// Whether the global allowlist excludes this path entirely.
     pub fn path_allowed(&self, path: &str) -> bool {
         self.inner.global.allows_path(path)
@@ -236,6 +250,120 @@ impl Matcher {
     /// from the previous windows since [`Matcher::start_file`]. Positions and offsets are the
     /// file's.
     pub fn find_window(&mut self, content: &[u8], path: &str, window: &Window) -> Vec<Finding> {
+        let mut budget = DECODE_BUDGET_BASE + 2 * window.report.len();
+        self.find_decoding(content, path, window, 0, &mut budget)
+    }
+
+    /// [`Matcher::find_plain`], then the same over every encoded span's decoded line
+    /// (`encoded`), nested up to [`MAX_DECODE_DEPTH`] and within `budget` decoded bytes. A
+    /// finding in decoded content is placed on its encoded span and names the decoding chain.
+    /// Where a span decodes, a key=value rule's finding on the encoded value gives way to what
+    /// the decoded line holds (the decoded secret, or nothing for a decoded placeholder); other
+    /// rules' findings stay, and a percent-decoded line adds only what overlaps no finding.
+    fn find_decoding(
+        &mut self,
+        content: &[u8],
+        path: &str,
+        window: &Window,
+        depth: usize,
+        budget: &mut usize,
+    ) -> Vec<Finding> {
+        let mut findings = self.find_plain(content, path, window);
+        if depth >= MAX_DECODE_DEPTH || *budget == 0 || self.rules.inner.global.allows_path(path) {
+            return findings;
+        }
+        let spans = crate::encoded::find(content, window.report.clone(), budget, line_bounds);
+        if spans.is_empty() {
+            return findings;
+        }
+        let mut lines = LineCounter::new(content, window.origin);
+        let mut added = Vec::new();
+        for d in spans {
+            let inner = Window {
+                origin: Origin::START,
+                report: d.decoded.clone(),
+            };
+            let mut revealed = self.find_decoding(&d.text, path, &inner, depth + 1, budget);
+            let overlaps = |f: &Finding| {
+                let a = f.location.offset - window.origin.offset;
+                a < d.span.end && a + f.secret.expose().len() > d.span.start
+            };
+            match d.encoding {
+                Encoding::Percent => {
+                    if findings.iter().any(overlaps) {
+                        continue;
+                    }
+                }
+                Encoding::Base64 | Encoding::Escape => {
+                    let set = &self.rules;
+                    let (replaced, kept): (Vec<Finding>, Vec<Finding>) =
+                        findings.into_iter().partition(|f| {
+                            let a = f.location.offset - window.origin.offset;
+                            d.span.contains(&a) && set.is_generic(&f.rule)
+                        });
+                    findings = kept;
+                    // What the decoded line shows as written stays where it was written.
+                    for f in replaced {
+                        let before = revealed.len();
+                        revealed.retain(|r| !(r.rule == f.rule && r.secret == f.secret));
+                        if revealed.len() < before {
+                            findings.push(f);
+                        }
+                    }
+                }
+            }
+            if revealed.is_empty() {
+                continue;
+            }
+            // A rule that matched the encoded value itself gives way to the decoded secret.
+            findings.retain(|f| {
+                let a = f.location.offset - window.origin.offset;
+                !(a == d.span.start && f.secret.expose().len() == d.span.len())
+            });
+            let start = lines.position(d.span.start);
+            let end = lines.position_after(d.span.end);
+            for f in &mut revealed {
+                f.location = Location {
+                    start,
+                    end,
+                    offset: window.origin.offset + d.span.start,
+                };
+                f.decoded.insert(0, d.encoding);
+            }
+            added.append(&mut revealed);
+        }
+        findings.append(&mut added);
+        // One secret, one finding: the same rule and secret on one line, revealed by two
+        // decodings (a base64 value inside an escaped JSON string), is kept once, with the
+        // shortest chain.
+        findings.sort_by(|a, b| {
+            (
+                a.location.start.line,
+                &a.rule,
+                &a.secret,
+                a.decoded.len(),
+                a.location.offset,
+            )
+                .cmp(&(
+                    b.location.start.line,
+                    &b.rule,
+                    &b.secret,
+                    b.decoded.len(),
+                    b.location.offset,
+                ))
+        });
+        findings.dedup_by(|later, first| {
+            later.rule == first.rule
+                && later.secret == first.secret
+                && later.location.start.line == first.location.start.line
+                && !later.decoded.is_empty()
+        });
+        findings.sort_by(|a, b| (a.location.offset, &a.rule).cmp(&(b.location.offset, &b.rule)));
+        findings
+    }
+
+    /// Finds the secrets of one window as written (no decoding).
+    fn find_plain(&mut self, content: &[u8], path: &str, window: &Window) -> Vec<Finding> {
         let Matcher {
             rules: set,
             regexes,
@@ -340,6 +468,7 @@ impl Matcher {
                     occurrences: Vec::new(),
                     presence: None,
                     confidence,
+                    decoded: Vec::new(),
                 }
             })
             .collect()

@@ -29,7 +29,23 @@ pub fn is_comment(line: &[u8]) -> bool {
     const OPENERS: &[&[u8]] = &[
         b"//", b"#", b"--", b";", b"*", b"/*", b"<!--", b"%", b"\"\"\"", b">>>",
     ];
+    if is_scoped_registry_line(t) {
+        return false;
+    }
     OPENERS.iter().any(|o| t.starts_with(o)) || t.len() > 4 && t[..4].eq_ignore_ascii_case(b"rem ")
+}
+
+/// An `.npmrc` registry-scoped setting (`//registry.npmjs.org/:_authToken=…`): it starts with
+/// `//` but is no comment.
+fn is_scoped_registry_line(t: &[u8]) -> bool {
+    let Some(rest) = t.strip_prefix(b"//") else {
+        return false;
+    };
+    let host_end = rest
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':')))
+        .unwrap_or(rest.len());
+    host_end > 0 && rest[..host_end].contains(&b'.') && memchr::memmem::find(rest, b"/:_").is_some()
 }
 
 /// Whether `line` holds a coverage badge URL (`codecov.io/…/badge.svg?token=…`): the token in it

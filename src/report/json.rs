@@ -18,6 +18,7 @@ pub fn record(f: &Finding, ctx: &ReportContext) -> Value {
     m.insert("secret".into(), json!(ctx.show(f)));
     m.insert("fingerprint".into(), json!(f.fingerprint));
     m.insert("confidence".into(), json!(f.confidence));
+    m.insert("decoded".into(), json!(f.decoded));
     m.insert(
         "entropy".into(),
         json!((f.entropy * 1000.0).round() / 1000.0),

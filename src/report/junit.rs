@@ -60,6 +60,9 @@ pub fn write(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> 
             ctx.show(f),
             f.confidence.name()
         );
+        if !f.decoded.is_empty() {
+            detail.push_str(&format!("\ndecoded: {}", super::chain(f)));
+        }
         if let Some(c) = &f.commit {
             detail.push_str(&format!(
                 "\nintroduced in {} by {} <{}> on {}",

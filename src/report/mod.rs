@@ -117,3 +117,12 @@ pub fn write(
         Format::Junit => junit::write(findings, ctx, out),
     }
 }
+
+/// A finding's decoding chain, outermost first: `base64`, `escape → base64`.
+pub fn chain(f: &Finding) -> String {
+    f.decoded
+        .iter()
+        .map(|e| e.name())
+        .collect::<Vec<_>>()
+        .join(" → ")
+}

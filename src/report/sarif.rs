@@ -50,6 +50,9 @@ pub fn write(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> 
             }
             let mut props = serde_json::Map::new();
             props.insert("confidence".into(), json!(f.confidence));
+            if !f.decoded.is_empty() {
+                props.insert("decoded".into(), json!(f.decoded));
+            }
             if let Some(c) = &f.commit {
                 props.insert("commit".into(), json!(c.commit));
                 props.insert("author".into(), json!(c.author));

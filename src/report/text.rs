@@ -33,6 +33,13 @@ fn line(f: &Finding, ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()>
             &f.description
         }
     )?;
+    if !f.decoded.is_empty() {
+        writeln!(
+            out,
+            "    decoded: the secret is inside a {} value at this position",
+            super::chain(f)
+        )?;
+    }
     if f.confidence == Confidence::Low {
         writeln!(
             out,

@@ -1,0 +1,545 @@
+//! Encoded values inside text: base64 (standard and url-safe, padded or not), percent-encoding
+//! and JSON/YAML string escapes. [`find`] lists the encoded spans of a text that decode to text,
+//! each with a [`Decoded`] line to rescan: the encoded span's line with the span replaced by its
+//! decoding, so the rules see the key next to the decoded value (`password: aHVudGVy…` becomes
+//! `password: hunter2…`, a Kubernetes `Secret`'s `DATABASE_URL` becomes a URL with a password).
+//!
+//! Carriers whose values are base64 by definition (a Kubernetes `Secret`'s `data:`, kubeconfig
+//! `*-data`, Docker `"auth"`, `Authorization: Basic`, `.npmrc` `_auth`) are decoded however short
+//! their value; elsewhere a run must be at least [`MIN_BASE64_RUN`] characters, so that ordinary
+//! identifiers are not tried. Whatever decodes to binary (a random key, an image, a DER blob) is
+//! left alone: only text is rescanned.
+//!
+//! Cost is bounded: the span search is one pass over the text (skipping ahead over runs too short
+//! to matter), a run is rejected on its first decoded bytes when they are not text, and the
+//! caller gives a byte budget for decoded output ([`find`]).
+//!
+//! Neighbours: the matcher rescans the [`Decoded`] lines and maps findings back to the span;
+//! nothing here knows about rules.
+
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine as _;
+use serde::Serialize;
+use std::ops::Range;
+
+/// A base64 run outside a known carrier must be at least this long (12 decoded bytes).
+pub const MIN_BASE64_RUN: usize = 16;
+/// A base64 run inside a known carrier must be at least this long (`a:b` is 4 characters).
+pub const MIN_CARRIER_RUN: usize = 4;
+/// Runs longer than this are not decoded (a kubeconfig certificate is a few KiB).
+pub const MAX_RUN: usize = 1024 * 1024;
+/// How far back on its line a carrier's key may be.
+const CARRIER_LOOKBACK: usize = 64;
+
+/// One decoding step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Encoding {
+    /// Base64, standard or url-safe alphabet, padded or not.
+    Base64,
+    /// Percent-encoding (`%3A%2F%2F`).
+    Percent,
+    /// JSON/YAML string escapes (`\"`, `\u0041`, `\/`).
+    Escape,
+}
+
+impl Encoding {
+    /// The lowercase name used in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Base64 => "base64",
+            Encoding::Percent => "percent",
+            Encoding::Escape => "escape",
+        }
+    }
+}
+
+/// An encoded span and the line to rescan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decoded {
+    /// How the span was encoded.
+    pub encoding: Encoding,
+    /// The encoded span, as offsets into the text searched.
+    pub span: Range<usize>,
+    /// The span's line with the span replaced by its decoding.
+    pub text: Vec<u8>,
+    /// Where the decoding sits in `text`.
+    pub decoded: Range<usize>,
+}
+
+/// The encoded spans of `text` that start in `within` and decode to text, in order, until
+/// `budget` bytes of decoded output are used up (the budget is decremented). `line_of` gives the
+/// bounds of the line around an offset (the matcher's, clipped on very long lines).
+pub fn find(
+    text: &[u8],
+    within: Range<usize>,
+    budget: &mut usize,
+    line_of: impl Fn(&[u8], usize) -> (usize, usize),
+) -> Vec<Decoded> {
+    let k8s_secret = is_kubernetes_secret(text);
+    let mut found: Vec<(Encoding, Range<usize>, Vec<u8>)> = Vec::new();
+    for run in base64_runs(text, within.clone(), MIN_CARRIER_RUN) {
+        if run.len() < MIN_BASE64_RUN && !in_carrier(text, run.start, k8s_secret, &line_of) {
+            continue;
+        }
+        if let Some(decoded) = decode_base64(&text[run.clone()]) {
+            found.push((Encoding::Base64, run, decoded));
+        }
+    }
+    for (span, decoded) in percent_spans(text, within.clone()) {
+        found.push((Encoding::Percent, span, decoded));
+    }
+    for (span, decoded) in escaped_lines(text, within, &line_of) {
+        found.push((Encoding::Escape, span, decoded));
+    }
+    found.sort_by_key(|(_, span, _)| span.start);
+    let mut out = Vec::new();
+    for (encoding, span, decoded) in found {
+        if decoded.len() > *budget {
+            *budget = 0;
+            break;
+        }
+        *budget -= decoded.len();
+        let (a, b) = line_of(text, span.start);
+        let b = b.max(span.end);
+        let mut line = Vec::with_capacity(b - a + decoded.len());
+        line.extend_from_slice(&text[a..span.start]);
+        let at = line.len();
+        line.extend_from_slice(&decoded);
+        let decoded_range = at..line.len();
+        line.extend_from_slice(&text[span.end..b]);
+        out.push(Decoded {
+            encoding,
+            span,
+            text: line,
+            decoded: decoded_range,
+        });
+    }
+    out
+}
+
+/// Base64 alphabet membership (both alphabets), as a table.
+const B64: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'-' || b == b'_';
+        c += 1;
+    }
+    t
+};
+
+/// Maximal runs of base64 characters (plus trailing `=` padding) at least `min` long that start
+/// in `within`. Skips ahead: if the byte `min - 1` past a position is not base64, no run of
+/// `min` can cover the bytes before it.
+fn base64_runs(text: &[u8], within: Range<usize>, min: usize) -> Vec<Range<usize>> {
+    let mut runs = Vec::new();
+    let end = within.end.min(text.len());
+    let mut i = within.start;
+    while i + min <= text.len() && i < end {
+        let probe = i + min - 1;
+        if !B64[text[probe] as usize] {
+            i = probe + 1;
+            continue;
+        }
+        // A run covers `probe`: find where it starts (at or after `i`, or before it if the
+        // previous byte continues a run that started earlier) and ends.
+        let mut a = probe;
+        while a > 0 && B64[text[a - 1] as usize] {
+            a -= 1;
+        }
+        let mut b = probe + 1;
+        while b < text.len() && B64[text[b] as usize] {
+            b += 1;
+        }
+        if b - a >= min && a >= within.start && a < end {
+            let mut padded = b;
+            while padded < text.len() && padded - b < 2 && text[padded] == b'=' {
+                padded += 1;
+            }
+            runs.push(a..padded);
+        }
+        i = b + 1;
+    }
+    runs
+}
+
+/// The engine for a run: url-safe if it uses `-`/`_`, else standard; padding optional.
+fn engine_for(run: &[u8]) -> Option<GeneralPurpose> {
+    let url = run.iter().any(|&b| b == b'-' || b == b'_');
+    let std = run.iter().any(|&b| b == b'+' || b == b'/');
+    if url && std {
+        return None;
+    }
+    let config = GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true);
+    let alphabet = if url {
+        &base64::alphabet::URL_SAFE
+    } else {
+        &base64::alphabet::STANDARD
+    };
+    Some(GeneralPurpose::new(alphabet, config))
+}
+
+/// The decoding of a base64 run, if it is text.
+fn decode_base64(run: &[u8]) -> Option<Vec<u8>> {
+    if run.len() > MAX_RUN {
+        return None;
+    }
+    let engine = engine_for(run)?;
+    let body = {
+        let unpadded = run.len() - run.iter().rev().take_while(|&&b| b == b'=').count();
+        &run[..unpadded]
+    };
+    if body.len() % 4 == 1 {
+        return None;
+    }
+    // Reject on the first 6 bytes before decoding the whole run: almost every identifier,
+    // path and random key fails here.
+    if body.len() >= 8 {
+        let head = engine.decode(&body[..8]).ok()?;
+        if !head.iter().all(|&b| is_text_byte(b)) {
+            return None;
+        }
+    }
+    let decoded = engine.decode(body).ok()?;
+    is_text(&decoded).then_some(decoded)
+}
+
+/// Printable ASCII, whitespace, or part of a UTF-8 sequence.
+fn is_text_byte(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7e | 0x80..)
+}
+
+/// Valid UTF-8 with no control characters but whitespace, and not blank.
+fn is_text(bytes: &[u8]) -> bool {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => {
+            s.chars()
+                .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+                && s.chars().any(|c| !c.is_whitespace())
+        }
+        Err(_) => false,
+    }
+}
+
+/// Whether `text` is a Kubernetes `Secret` manifest (whose `data:` values are base64).
+fn is_kubernetes_secret(text: &[u8]) -> bool {
+    let head = &text[..text.len().min(64 * 1024)];
+    memchr::memmem::find(head, b"kind: Secret").is_some()
+        || memchr::memmem::find(head, b"\"kind\": \"Secret\"").is_some()
+        || memchr::memmem::find(head, b"\"kind\":\"Secret\"").is_some()
+}
+
+/// Whether the base64 run at `start` is the value of a known carrier: Docker `"auth"`,
+/// `Authorization: Basic`, `.npmrc` `_auth`/`_password`, kubeconfig `*-data`, or any `key: value`
+/// entry of a Kubernetes `Secret`.
+fn in_carrier(
+    text: &[u8],
+    start: usize,
+    k8s_secret: bool,
+    line_of: &impl Fn(&[u8], usize) -> (usize, usize),
+) -> bool {
+    let (a, _) = line_of(text, start);
+    let lo = start.saturating_sub(CARRIER_LOOKBACK).max(a);
+    let before = String::from_utf8_lossy(&text[lo..start]).to_ascii_lowercase();
+    let key = before.trim_end_matches(['"', '\'', ' ', '\t']);
+    let key = key
+        .strip_suffix(':')
+        .or_else(|| key.strip_suffix('='))
+        .map(|k| k.trim_end_matches(['"', '\'', ' ', '\t']));
+    if before.trim_end().ends_with("basic") {
+        return true;
+    }
+    let Some(key) = key else {
+        return false;
+    };
+    let name = key
+        .rsplit(['"', '\'', ' ', '\t', ':', '{', ','])
+        .next()
+        .unwrap_or(key);
+    name == "auth"
+        || name == "_auth"
+        || name == "_password"
+        || name.ends_with("-data")
+        || (k8s_secret && is_data_entry(&text[a..start]))
+}
+
+/// Whether a line so far is an indented YAML key (`  password: `), as in a `Secret`'s `data:`.
+fn is_data_entry(prefix: &[u8]) -> bool {
+    let Some(rest) = prefix
+        .strip_prefix(b" ")
+        .or_else(|| prefix.strip_prefix(b"\t"))
+    else {
+        return false;
+    };
+    let rest = rest.trim_ascii();
+    let Some(key) = rest.strip_suffix(b":") else {
+        return false;
+    };
+    let key = key.trim_ascii_start();
+    !key.is_empty()
+        && key
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// Whether a byte can be part of a percent-encoded token (a URL, a query string, a form body).
+fn url_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"%-._~+:/@=&?!$*,;#[]".contains(&b)
+}
+
+/// Percent-encoded tokens that start in `within` and encode URL structure (`%3A`, `%2F`, `%40`):
+/// a URL or credential as a whole, not a password with one escaped character inside a URL
+/// (that is the URL's own syntax, matched as is).
+fn percent_spans(text: &[u8], within: Range<usize>) -> Vec<(Range<usize>, Vec<u8>)> {
+    let mut out = Vec::new();
+    let end = within.end.min(text.len());
+    let mut from = within.start;
+    while let Some(i) = memchr::memchr(b'%', &text[from..end]).map(|i| from + i) {
+        let mut a = i;
+        while a > 0 && url_byte(text[a - 1]) && text[a - 1] != b'=' {
+            a -= 1;
+        }
+        let mut b = i;
+        while b < text.len() && url_byte(text[b]) {
+            b += 1;
+        }
+        from = b.max(i + 1);
+        if a < within.start {
+            continue;
+        }
+        let token = &text[a..b];
+        if !encodes_structure(token) {
+            continue;
+        }
+        if let Some(decoded) = percent_decode(token) {
+            out.push((a..b, decoded));
+        }
+    }
+    out
+}
+
+fn encodes_structure(token: &[u8]) -> bool {
+    token.windows(3).any(|w| {
+        w[0] == b'%'
+            && matches!(
+                (w[1].to_ascii_uppercase(), w[2].to_ascii_uppercase()),
+                (b'3', b'A') | (b'2', b'F') | (b'4', b'0')
+            )
+    })
+}
+
+fn hex_digit(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+fn percent_decode(token: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(token.len());
+    let mut i = 0;
+    while i < token.len() {
+        if token[i] == b'%' && i + 2 < token.len() {
+            if let (Some(h), Some(l)) = (hex_digit(token[i + 1]), hex_digit(token[i + 2])) {
+                out.push(h << 4 | l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(token[i]);
+        i += 1;
+    }
+    is_text(&out).then_some(out)
+}
+
+/// Lines (from the first escape on) that hold JSON/YAML string escapes a rule could not see
+/// through (`\"`, `\'`, `\/`, `\uXXXX`, `\xXX`), unescaped.
+fn escaped_lines(
+    text: &[u8],
+    within: Range<usize>,
+    line_of: &impl Fn(&[u8], usize) -> (usize, usize),
+) -> Vec<(Range<usize>, Vec<u8>)> {
+    let mut out = Vec::new();
+    let end = within.end.min(text.len());
+    let mut from = within.start;
+    while let Some(i) = memchr::memchr(b'\\', &text[from..end]).map(|i| from + i) {
+        if !matches!(text.get(i + 1), Some(b'"' | b'\'' | b'/' | b'u' | b'x')) {
+            from = i + 1;
+            continue;
+        }
+        let (a, b) = line_of(text, i);
+        let line = &text[a..b];
+        let lead = line.len() - line.trim_ascii_start().len();
+        let span = a + lead..b;
+        from = b.max(i + 1);
+        if let Some(decoded) = unescape(&text[span.clone()]) {
+            out.push((span, decoded));
+        }
+    }
+    out
+}
+
+/// The unescaped form of a line, if it differs and is text.
+fn unescape(line: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(line.len());
+    let mut i = 0;
+    let mut changed = false;
+    while i < line.len() {
+        if line[i] != b'\\' || i + 1 >= line.len() {
+            out.push(line[i]);
+            i += 1;
+            continue;
+        }
+        let next = line[i + 1];
+        let (bytes, used): (Vec<u8>, usize) = match next {
+            b'"' | b'\'' | b'/' | b'\\' => (vec![next], 2),
+            b'n' => (b"\n".to_vec(), 2),
+            b't' => (b"\t".to_vec(), 2),
+            b'r' => (b"\r".to_vec(), 2),
+            b'u' => match line.get(i + 2..i + 6).and_then(hex4) {
+                Some(c) => {
+                    let mut buf = [0u8; 4];
+                    (
+                        char::from_u32(c)
+                            .unwrap_or('\u{FFFD}')
+                            .encode_utf8(&mut buf)
+                            .as_bytes()
+                            .to_vec(),
+                        6,
+                    )
+                }
+                None => (vec![b'\\'], 1),
+            },
+            b'x' => match line.get(i + 2..i + 4) {
+                Some(h) => match (hex_digit(h[0]), hex_digit(h[1])) {
+                    (Some(hi), Some(lo)) if (hi << 4 | lo) < 0x80 => (vec![hi << 4 | lo], 4),
+                    _ => (vec![b'\\'], 1),
+                },
+                None => (vec![b'\\'], 1),
+            },
+            _ => (vec![b'\\'], 1),
+        };
+        changed |= used > 1;
+        out.extend_from_slice(&bytes);
+        i += used;
+    }
+    (changed && is_text(&out)).then_some(out)
+}
+
+fn hex4(h: &[u8]) -> Option<u32> {
+    std::str::from_utf8(h)
+        .ok()
+        .and_then(|s| u32::from_str_radix(s, 16).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line_of(text: &[u8], pos: usize) -> (usize, usize) {
+        let a = text[..pos]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let b = text[pos..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| pos + i);
+        (a, b)
+    }
+
+    fn decode_all(text: &str) -> Vec<(Encoding, String, String)> {
+        let mut budget = usize::MAX;
+        find(text.as_bytes(), 0..text.len(), &mut budget, line_of)
+            .into_iter()
+            .map(|d| {
+                let decoded = String::from_utf8(d.text[d.decoded.clone()].to_vec()).unwrap();
+                let line = String::from_utf8(d.text).unwrap();
+                (d.encoding, decoded, line)
+            })
+            .collect()
+    }
+
+    fn b64(s: &str) -> String {
+        base64::engine::general_purpose::STANDARD.encode(s)
+    }
+
+    #[test]
+    fn base64_in_both_alphabets_with_or_without_padding_decodes_in_place() {
+        let url = "postgres://app:Vq8xLr2mNp4TzK9w@db/app";
+        let text = format!("  DATABASE_URL: {}  # note\n", b64(url));
+        let found = decode_all(&text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, Encoding::Base64);
+        assert_eq!(found[0].1, url);
+        assert_eq!(found[0].2, format!("  DATABASE_URL: {url}  # note"));
+        let unpadded =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("a?b>c~~~ password=x");
+        assert!(
+            unpadded.contains('_') || unpadded.contains('-'),
+            "{unpadded}"
+        );
+        let found = decode_all(&format!("v={unpadded}\n"));
+        assert_eq!(found[0].1, "a?b>c~~~ password=x");
+    }
+
+    #[test]
+    fn binary_identifiers_and_short_runs_are_left_alone() {
+        let key = base64::engine::general_purpose::STANDARD.encode([0x9fu8; 32]);
+        assert!(decode_all(&format!("KEY={key}\n")).is_empty());
+        assert!(decode_all("getElementByIdentifierName(x)\n").is_empty());
+        assert!(decode_all("path: /usr/local/lib/python3/site-packages\n").is_empty());
+        // `user:pass` is 12 characters: decoded only in a carrier.
+        assert!(decode_all(&format!("value: {}\n", b64("user:pass"))).is_empty());
+    }
+
+    #[test]
+    fn carriers_decode_short_values() {
+        let short = b64("u:pw12");
+        for line in [
+            format!(r#"{{"auth": "{short}"}}"#),
+            format!("Authorization: Basic {short}"),
+            format!("//registry.acme.io/:_auth={short}"),
+            format!("    client-key-data: {short}"),
+        ] {
+            let found = decode_all(&format!("{line}\n"));
+            assert_eq!(found.len(), 1, "{line}");
+            assert_eq!(found[0].1, "u:pw12");
+        }
+        let secret = format!("kind: Secret\ndata:\n  password: {}\n", b64("hunter2"));
+        let found = decode_all(&secret);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].2, "  password: hunter2");
+        // Not a Secret: the same entry is not a carrier.
+        assert!(decode_all(&format!("data:\n  password: {}\n", b64("hunter2"))).is_empty());
+    }
+
+    #[test]
+    fn percent_encoding_of_url_structure_decodes_a_url_with_one_escape_does_not() {
+        let found = decode_all("next=https%3A%2F%2Fadmin%3AQm7x%40db.acme.io%2F\n");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].1, "https://admin:Qm7x@db.acme.io/");
+        assert_eq!(found[0].2, "next=https://admin:Qm7x@db.acme.io/");
+        assert!(decode_all("postgres://u:p%21ss@db/app\n").is_empty());
+    }
+
+    #[test]
+    fn string_escapes_are_undone_for_the_line() {
+        let found = decode_all("  \"cfg\": \"{\\\"db_password\\\": \\\"Lk8v\\u0051x\\\"}\"\n");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, Encoding::Escape);
+        assert_eq!(found[0].2, "  \"cfg\": \"{\"db_password\": \"Lk8vQx\"}\"");
+        assert!(decode_all("printf(\"hello\\n\");\n").is_empty());
+    }
+
+    #[test]
+    fn the_budget_bounds_decoded_output() {
+        let one = b64("postgres://app:Vq8xLr2mNp4TzK9w@db/app");
+        let text = format!("a: {one}\nb: {one}\nc: {one}\n");
+        let mut budget = 80;
+        let found = find(text.as_bytes(), 0..text.len(), &mut budget, line_of);
+        assert_eq!(found.len(), 2);
+        assert_eq!(budget, 0);
+    }
+}
