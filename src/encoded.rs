@@ -298,7 +298,10 @@ fn percent_spans(text: &[u8], within: Range<usize>) -> Vec<(Range<usize>, Vec<u8
     let mut out = Vec::new();
     let end = within.end.min(text.len());
     let mut from = within.start;
-    while let Some(i) = memchr::memchr(b'%', &text[from..end]).map(|i| from + i) {
+    while from < end {
+        let Some(i) = memchr::memchr(b'%', &text[from..end]).map(|i| from + i) else {
+            break;
+        };
         let mut a = i;
         while a > 0 && url_byte(text[a - 1]) && text[a - 1] != b'=' {
             a -= 1;
@@ -363,7 +366,10 @@ fn escaped_lines(
     let mut out = Vec::new();
     let end = within.end.min(text.len());
     let mut from = within.start;
-    while let Some(i) = memchr::memchr(b'\\', &text[from..end]).map(|i| from + i) {
+    while from < end {
+        let Some(i) = memchr::memchr(b'\\', &text[from..end]).map(|i| from + i) else {
+            break;
+        };
         if !matches!(text.get(i + 1), Some(b'"' | b'\'' | b'/' | b'u' | b'x')) {
             from = i + 1;
             continue;
@@ -531,6 +537,15 @@ mod tests {
         assert_eq!(found[0].0, Encoding::Escape);
         assert_eq!(found[0].2, "  \"cfg\": \"{\"db_password\": \"Lk8vQx\"}\"");
         assert!(decode_all("printf(\"hello\\n\");\n").is_empty());
+    }
+
+    #[test]
+    fn spans_past_the_searched_range_end_the_search() {
+        let text = "x \\u0041 then more text after the range\n%3A%2F%2F tail";
+        for end in 0..text.len() {
+            let mut budget = usize::MAX;
+            find(text.as_bytes(), 0..end, &mut budget, line_of);
+        }
     }
 
     #[test]

@@ -59,6 +59,8 @@ const PUBLISHED_EXAMPLES: &[&str] = &[
     "2yotnfzfejr1zcsicmwpaa",
     "tgzv3jokf0xg5qx2tlkwia",
     "czzcagrsa3f0mzpnwdfmqmf0m2jw",
+    // Its decoding: RFC 6749's client `s6BhdRkqt3` and secret `gX1fBat3bV`.
+    "gx1fbat3bv",
     "splxlobezqqybys6wxsbia",
     "mf_9.b5f-4.1jqm",
     "h480djs93hd8",

@@ -7,6 +7,8 @@ mod util;
 mod baseline;
 /// The labelled corpus: precision, recall and F1 per rule family and confidence level.
 mod corpus;
+/// Decode and rescan: base64, percent-encoding and escapes in every mode.
+mod decoded;
 /// The `fixtures/` projects end to end: exact findings, placeholder-only files, encodings.
 mod fixtures;
 /// Crash inputs the fuzz targets found, replayed through the targets' own checks.

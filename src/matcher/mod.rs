@@ -184,11 +184,19 @@ impl RuleSet {
 
     /// Whether the rule `id` is a key=value (generic) rule.
     fn is_generic(&self, id: &str) -> bool {
-        self.inner
-            .rules
-            .iter()
-            .find(|r| r.id == id)
-            .is_some_and(|r| r.kind == RuleKind::Generic)
+        self.kind_of(id) == Some(RuleKind::Generic)
+    }
+
+    /// Whether the rule `id` is a generic or contextual rule (judged by where it is found).
+    fn is_generic_or_contextual(&self, id: &str) -> bool {
+        matches!(
+            self.kind_of(id),
+            Some(RuleKind::Generic | RuleKind::Contextual)
+        )
+    }
+
+    fn kind_of(&self, id: &str) -> Option<RuleKind> {
+        self.inner.rules.iter().find(|r| r.id == id).map(|r| r.kind)
     }
 
     /// Whether the global allowlist excludes this path entirely.
@@ -277,6 +285,7 @@ impl Matcher {
             return findings;
         }
         let mut lines = LineCounter::new(content, window.origin);
+        let illustrative = nearby::illustrative_spans(content, path);
         let mut added = Vec::new();
         for d in spans {
             let inner = Window {
@@ -322,7 +331,16 @@ impl Matcher {
             });
             let start = lines.position(d.span.start);
             let end = lines.position_after(d.span.end);
+            // The decoded line lost the file around it: a docstring or test module the encoded
+            // value sits in makes a key=value or contextual finding illustrative, as it would
+            // make one written in the clear.
+            let line = line_bounds(content, d.span.start);
+            let documented = nearby::is_comment(&content[line.0..line.1])
+                || illustrative.iter().any(|s| s.contains(&d.span.start));
             for f in &mut revealed {
+                if documented && self.rules.is_generic_or_contextual(&f.rule) {
+                    f.confidence = Confidence::Low;
+                }
                 f.location = Location {
                     start,
                     end,
