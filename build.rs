@@ -28,6 +28,7 @@ const FILES: &[&str] = &[
     "database.toml",
     "generic.toml",
     "carriers.toml",
+    "files.toml",
 ];
 
 fn main() {

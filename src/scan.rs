@@ -289,6 +289,8 @@ struct Scanned {
     fate: Fate,
     /// Rules past the per-file cap, and how many more matches they had.
     truncated: Vec<(String, u64)>,
+    /// Whether the file rules were run (with the text, for those that need it).
+    files_checked: bool,
 }
 
 impl Scanned {
@@ -297,6 +299,7 @@ impl Scanned {
             findings: Vec::new(),
             fate,
             truncated: Vec::new(),
+            files_checked: false,
         }
     }
 }
@@ -342,11 +345,21 @@ impl Worker {
         self.max_file_size.is_some_and(|max| size > max)
     }
 
+    /// Scans one candidate: its content, and its path against the file rules (a tracked
+    /// `.env`, a keystore), which flag it whether or not its content could be read.
     fn scan(&mut self, candidate: &Candidate) -> Scanned {
         let display = candidate.display();
         if self.matcher.rules().path_allowed(display) {
             return Scanned::nothing(Fate::Allowlisted);
         }
+        let mut scanned = self.scan_content(candidate, display);
+        if !scanned.files_checked {
+            scanned.findings.extend(self.matcher.find_files(display, None));
+        }
+        scanned
+    }
+
+    fn scan_content(&mut self, candidate: &Candidate, display: &str) -> Scanned {
         let loaded;
         let raw: &[u8] = match candidate {
             Candidate::File { path, len, .. } => {
@@ -389,13 +402,18 @@ impl Worker {
         };
         match decode(raw) {
             Content::Skipped(reason) => Scanned::nothing(Fate::Skipped(reason)),
-            Content::Text(text) => Scanned {
-                findings: self.matcher.find(&text, display),
-                fate: Fate::Scanned {
-                    bytes: raw.len() as u64,
-                },
-                truncated: self.matcher.truncated(),
-            },
+            Content::Text(text) => {
+                let mut findings = self.matcher.find(&text, display);
+                findings.extend(self.matcher.find_files(display, Some(&text)));
+                Scanned {
+                    findings,
+                    fate: Fate::Scanned {
+                        bytes: raw.len() as u64,
+                    },
+                    truncated: self.matcher.truncated(),
+                    files_checked: true,
+                }
+            }
         }
     }
 
@@ -406,6 +424,7 @@ impl Worker {
                 findings,
                 fate: Fate::Scanned { bytes },
                 truncated: self.matcher.truncated(),
+                files_checked: false,
             },
             Ok(Streamed::Skipped(reason)) => Scanned::nothing(Fate::Skipped(reason)),
             Err(e) => Scanned::nothing(Fate::Unreadable(io_message(&e))),

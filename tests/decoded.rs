@@ -80,6 +80,7 @@ fn carriers_are_decoded_and_findings_sit_on_the_encoded_value() {
             ("postgres-connection-url", "k8s/secret.yaml", 6),
             ("generic-password", "k8s/secret.yaml", 7),
             ("private-key-openssh", "kubeconfig", 6),
+            ("kubeconfig-file", "kubeconfig", 1),
             ("basic-auth-credentials", "scripts/call.sh", 1),
         ],
     );

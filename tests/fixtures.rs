@@ -107,6 +107,9 @@ fn fastapi_react_app_reports_exactly_its_leaks() {
             // backend/.env: every secret in it is live. Where a specific rule and a key=value rule both
             // match (STRIPE_SECRET_KEY, AWS_SECRET_ACCESS_KEY, FERNET_KEY ...) only the specific
             // one is reported.
+            // The committed dotenv files themselves.
+            ("env-file", "backend/.env", 1),
+            ("env-file", "frontend/.env.local", 1),
             ("aws-access-key-id", "backend/.env", 19),
             ("aws-secret-access-key", "backend/.env", 20),
             ("fernet-key", "backend/.env", 29),
@@ -202,6 +205,8 @@ fn mixed_encodings_are_decoded_and_located() {
             // PKCS#1 PEM block: reported at the first body line; server.crt and the .pub key
             // next to it are public and silent.
             ("private-key-rsa", "certs/server.key", 2),
+            // The key file itself.
+            ("private-key-file", "certs/server.key", 1),
             // A GCP key file: the JSON-escaped PEM (one finding, not a second private-key-pkcs8
             // one for the same span) and its private_key_id.
             ("gcp-service-account-key-id", "gcp/service-account.json", 4),
@@ -244,7 +249,8 @@ fn the_playbooks_our_users_write_scan_clean() {
     out.assert_exit(1);
     let mut lines: Vec<u64> = summary(&out.stdout).iter().map(|(_, _, l)| *l).collect();
     lines.sort();
-    assert_eq!(lines, vec![1, 2, 3], "{}", stdout(&out));
+    // Line 1 twice: the password, and the committed .env itself (env-file).
+    assert_eq!(lines, vec![1, 1, 2, 3], "{}", stdout(&out));
 }
 
 /// Whether the base64 value at the start of `encoded` decodes to text containing `secret`.

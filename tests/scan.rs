@@ -57,7 +57,8 @@ fn hidden_files_are_scanned_gitignored_and_git_dirs_are_not() {
         .collect();
     assert_eq!(
         paths,
-        vec![".aws/credentials".to_string(), ".env".to_string()]
+        // Each twice: the token, and the file itself (credentials-file, env-file).
+        [".aws/credentials", ".aws/credentials", ".env", ".env"].map(String::from)
     );
 }
 

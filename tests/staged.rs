@@ -106,7 +106,13 @@ fn first_commit_in_an_empty_repository() {
     repo.git(&["add", "-A"]);
     let out = repo.run(&["staged", "--format", "jsonl"]);
     out.assert_exit(1);
-    assert_findings(&out.stdout, &[(GITHUB_RULE, "deep/nested/dir/.env", 1)]);
+    assert_findings(
+        &out.stdout,
+        &[
+            (GITHUB_RULE, "deep/nested/dir/.env", 1),
+            ("env-file", "deep/nested/dir/.env", 1),
+        ],
+    );
 }
 
 #[test]

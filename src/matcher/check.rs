@@ -21,6 +21,10 @@ pub struct ExampleFailure {
 pub fn check_examples(rules: &[Rule]) -> Vec<ExampleFailure> {
     let mut failures = Vec::new();
     for rule in rules {
+        if rule.files.is_some() {
+            failures.extend(check_file_rule(rule));
+            continue;
+        }
         if let Err(e) = rule.compiled() {
             failures.push(ExampleFailure {
                 rule: rule.id.clone(),
@@ -68,6 +72,45 @@ pub fn check_examples(rules: &[Rule]) -> Vec<ExampleFailure> {
                     problem: format!("negative example #{} matches", i + 1),
                 });
             }
+        }
+    }
+    failures
+}
+
+/// A file rule's examples are paths: each example must be flagged (with the rule's
+/// `file_contains` text as its content), each negative example must not.
+fn check_file_rule(rule: &Rule) -> Vec<ExampleFailure> {
+    let fail = |problem: String| ExampleFailure {
+        rule: rule.id.clone(),
+        problem,
+    };
+    let mut failures = Vec::new();
+    let mut solo = rule.clone();
+    solo.paths = None;
+    let set = match RuleSet::new(vec![solo], Allowlist::default(), InlineAllow::Honour) {
+        Ok(s) => s,
+        Err(e) => return vec![fail(e.to_string())],
+    };
+    let matcher = set.matcher();
+    let content = rule
+        .files
+        .as_ref()
+        .and_then(|t| t.contains.clone())
+        .unwrap_or_default();
+    if rule.examples.is_empty() {
+        failures.push(fail("has no examples".into()));
+    }
+    if rule.negative_examples.is_empty() {
+        failures.push(fail("has no negative_examples".into()));
+    }
+    for (i, path) in rule.examples.iter().enumerate() {
+        if !gated(&matcher.find_files(path, Some(content.as_bytes()))) {
+            failures.push(fail(format!("example #{} (a path) is not flagged", i + 1)));
+        }
+    }
+    for (i, path) in rule.negative_examples.iter().enumerate() {
+        if gated(&matcher.find_files(path, Some(content.as_bytes()))) {
+            failures.push(fail(format!("negative example #{} (a path) is flagged", i + 1)));
         }
     }
     failures

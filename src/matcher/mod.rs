@@ -75,6 +75,8 @@ struct Compiled {
     keyword_rules: Vec<Vec<u32>>,
     /// Rules without keywords: scanned over the whole content.
     keywordless: Vec<u32>,
+    /// File rules: matched on paths ([`Matcher::find_files`]).
+    file_rules: Vec<u32>,
     global: Allowlist,
     inline: InlineAllow,
 }
@@ -129,8 +131,13 @@ impl RuleSet {
         let mut patterns: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
         let mut keywordless = Vec::new();
+        let mut file_rules = Vec::new();
         let mut index = std::collections::HashMap::new();
         for (i, rule) in rules.iter().enumerate() {
+            if rule.files.is_some() {
+                file_rules.push(i as u32);
+                continue;
+            }
             if rule.keywords.is_empty() {
                 keywordless.push(i as u32);
             }
@@ -165,6 +172,7 @@ impl RuleSet {
                 keywords,
                 keyword_rules,
                 keywordless,
+                file_rules,
                 global,
                 inline,
             }),
@@ -234,6 +242,68 @@ impl Matcher {
             report: 0..content.len(),
         };
         self.find_window(content, path, &window)
+    }
+
+    /// The file rules that flag `path` by itself: a tracked `.env`, an `id_rsa`, a keystore.
+    /// `content` is the file's text when it was read as text; a rule that needs a text in the
+    /// file (`file_contains`) flags it only then. Findings sit at 1:1 and carry no secret (the
+    /// file is the finding); they are `low` under test, example and documentation paths.
+    pub fn find_files(&self, path: &str, content: Option<&[u8]>) -> Vec<Finding> {
+        let c = &*self.rules.inner;
+        if c.file_rules.is_empty() || c.global.allows_path(path) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for &r in &c.file_rules {
+            let rule = &c.rules[r as usize];
+            let Some(target) = &rule.files else { continue };
+            if !target.names(path) || !rule_applies(rule, path) || rule.allowlist.allows_path(path)
+            {
+                continue;
+            }
+            if let Some(needle) = &target.contains {
+                match content {
+                    Some(text) if memchr::memmem::find(text, needle.as_bytes()).is_some() => {}
+                    _ => continue,
+                }
+            }
+            let secret = Secret::new(String::new());
+            let start = crate::finding::Position { line: 1, column: 1 };
+            out.push(Finding {
+                rule: rule.id.clone(),
+                description: rule.description.clone(),
+                path: path.to_string(),
+                location: Location {
+                    start,
+                    end: start,
+                    offset: 0,
+                },
+                fingerprint: Fingerprint::compute(&self.rules.key, &rule.id, path, &secret),
+                secret,
+                entropy: 0.0,
+                commit: None,
+                occurrences: Vec::new(),
+                presence: None,
+                confidence: if context::classify(path).is_illustrative() {
+                    Confidence::Low
+                } else {
+                    Confidence::Medium
+                },
+                decoded: Vec::new(),
+            });
+        }
+        out
+    }
+
+    /// Whether any file rule needs the file's text to decide (`file_contains`).
+    pub fn file_rules_read_content(&self, path: &str) -> bool {
+        let c = &*self.rules.inner;
+        c.file_rules.iter().any(|&r| {
+            let rule = &c.rules[r as usize];
+            rule.files
+                .as_ref()
+                .is_some_and(|t| t.contains.is_some() && t.names(path))
+        })
     }
 
     /// Forgets the per-file finding counts: the next [`Matcher::find_window`] starts a new file.

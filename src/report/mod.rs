@@ -94,7 +94,11 @@ pub struct ReportContext {
 
 impl ReportContext {
     /// The secret as it may be printed.
+    /// A file rule's finding (a committed `.env`) has no secret: it shows `(file)`.
     pub fn show(&self, f: &Finding) -> String {
+        if f.secret.expose().is_empty() {
+            return "(file)".to_string();
+        }
         match self.secrets {
             SecretDisplay::Redacted => f.secret.redacted(),
             SecretDisplay::Plain => f.secret.expose().to_string(),

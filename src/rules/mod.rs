@@ -117,6 +117,46 @@ pub struct Rule {
     pub negative_examples: Vec<String>,
     /// Where the rule was defined (file name), for messages.
     pub origin: String,
+    /// A file rule's target: which files are findings by themselves (`None`: a content rule).
+    pub files: Option<FileTarget>,
+}
+
+/// Which files a file rule flags: paths matching its globs (and not its allowlist), holding
+/// `contains` if it is set.
+#[derive(Clone, Debug)]
+pub struct FileTarget {
+    /// The globs, each anchored anywhere in the tree (`**/`), `*` not crossing `/`.
+    pub globs: GlobSet,
+    /// Text the file must contain.
+    pub contains: Option<String>,
+}
+
+impl FileTarget {
+    fn build(globs: &[String], contains: Option<String>) -> Result<Self, String> {
+        let mut builder = globset::GlobSetBuilder::new();
+        for g in globs {
+            let g = g.trim_start_matches("./");
+            let anchored = if g.starts_with("**/") {
+                g.to_string()
+            } else {
+                format!("**/{g}")
+            };
+            let glob = globset::GlobBuilder::new(&anchored)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("invalid file glob `{g}`: {}", e.kind()))?;
+            builder.add(glob);
+        }
+        let globs = builder
+            .build()
+            .map_err(|e| format!("invalid file globs: {e}"))?;
+        Ok(FileTarget { globs, contains })
+    }
+
+    /// Whether `path` is one of the rule's files by name (content aside).
+    pub fn names(&self, path: &str) -> bool {
+        self.globs.is_match(path)
+    }
 }
 
 /// A rule's regex, compiled, with where its secret sits.
@@ -166,6 +206,9 @@ impl Rule {
     /// the size limit (user-written rules fail validation instead); the test suite and
     /// `sealant rules check` report those.
     pub fn compiled(&self) -> Result<&CompiledRegex, &str> {
+        if self.files.is_some() {
+            return Err("a file rule has no regex");
+        }
         self.compiled
             .get_or_init(|| compile(&self.pattern, Syntax::Trusted))
             .as_ref()
@@ -195,7 +238,27 @@ impl Rule {
         // User-written regexes are compiled now; built-in ones wait until a keyword hit needs
         // them (the test suite compiles every one of them).
         let compiled = Arc::new(OnceLock::new());
-        if syntax == Syntax::Check {
+        let files = match (spec.files.is_empty(), spec.regex.is_empty()) {
+            (true, true) => return Err(invalid("needs a `regex` (or `files` for a file rule)".into())),
+            (false, false) => {
+                return Err(invalid(
+                    "has both `regex` and `files`: a rule matches content or names files".into(),
+                ))
+            }
+            (true, false) => {
+                if spec.file_contains.is_some() {
+                    return Err(invalid("`file_contains` needs `files`".into()));
+                }
+                None
+            }
+            (false, true) => {
+                if !spec.keywords.is_empty() {
+                    return Err(invalid("a file rule takes no `keywords`".into()));
+                }
+                Some(FileTarget::build(&spec.files, spec.file_contains.clone()).map_err(&invalid)?)
+            }
+        };
+        if syntax == Syntax::Check && files.is_none() {
             let _ = compiled.set(Ok(compile(&spec.regex, syntax).map_err(&invalid)?));
         }
         let keywords: Vec<String> = spec
@@ -248,6 +311,7 @@ impl Rule {
             examples: spec.examples,
             negative_examples: spec.negative_examples,
             origin: origin.to_string(),
+            files,
         })
     }
 }

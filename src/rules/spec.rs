@@ -25,8 +25,15 @@ pub struct RuleSpec {
     /// Case-insensitive prefilter literals.
     #[serde(default)]
     pub keywords: Vec<String>,
-    /// Rust regex.
+    /// Rust regex (content rules; empty for a file rule).
+    #[serde(default)]
     pub regex: String,
+    /// File rule: path globs (`.env`, `*.p12`, `.kube/config`) that make a file itself a
+    /// finding, whatever it holds. A glob without `/` matches the file name in any folder.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// File rule: the file is a finding only if it contains this text (`PRIVATE KEY-----`).
+    pub file_contains: Option<String>,
     /// Minimum Shannon entropy of the secret.
     pub entropy: Option<f64>,
     /// Whether a match may span lines.
