@@ -42,6 +42,7 @@ pub mod matcher;
 pub mod placeholder;
 pub mod plan;
 pub mod report;
+pub mod reuse;
 pub mod rules;
 pub mod scan;
 pub mod source;

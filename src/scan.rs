@@ -122,6 +122,22 @@ impl Outcome {
     }
 }
 
+impl Outcome {
+    /// Adds the findings that compare files with each other (`reuse`: one secret in two
+    /// environments), computing their fingerprints with `rules`' key.
+    pub fn add_cross_file_findings(&mut self, rules: &RuleSet) {
+        let reused = crate::reuse::detect(&self.findings, |rule, path, secret| {
+            rules.fingerprint(rule, path, secret)
+        });
+        if reused.is_empty() {
+            return;
+        }
+        self.findings.extend(reused);
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+}
+
 /// What [`Pipeline::run`] produced for a list of candidates.
 #[derive(Debug, Default)]
 pub struct Batch {
@@ -354,7 +370,9 @@ impl Worker {
         }
         let mut scanned = self.scan_content(candidate, display);
         if !scanned.files_checked {
-            scanned.findings.extend(self.matcher.find_files(display, None));
+            scanned
+                .findings
+                .extend(self.matcher.find_files(display, None));
         }
         scanned
     }

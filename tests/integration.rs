@@ -9,6 +9,8 @@ mod baseline;
 mod corpus;
 /// Decode and rescan: base64, percent-encoding and escapes in every mode.
 mod decoded;
+/// Sensitive files as findings, and one secret reused across environments.
+mod files_and_reuse;
 /// The `fixtures/` projects end to end: exact findings, placeholder-only files, encodings.
 mod fixtures;
 /// Crash inputs the fuzz targets found, replayed through the targets' own checks.

@@ -74,7 +74,8 @@ fn scan_all(t: &Target, args: &BaselineFileArgs, max_file_size: Option<u64>) -> 
     let listing = worktree::walk(&tree.walk);
     let mut batch = plan.pipeline().run(&listing.candidates, &|| {});
     batch.errors.extend(listing.errors);
-    let outcome = batch.into_outcome(Scope::Complete);
+    let mut outcome = batch.into_outcome(Scope::Complete);
+    outcome.add_cross_file_findings(&plan.rules);
     for e in &outcome.errors {
         super::say_fmt!("error: {}: {}", e.path, e.message);
     }

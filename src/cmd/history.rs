@@ -75,7 +75,8 @@ pub(super) fn scan_history(
         batch.stats.skip_many(*reason, *n);
     }
     batch.stats.commits = Some(history.commits.len() as u64);
-    let found = std::mem::take(&mut batch.found);
+    let mut found = std::mem::take(&mut batch.found);
+    found.extend(path_findings(&history, &plan.rules));
     let mut findings = history.attribute(repo, found, head.as_ref())?;
     if messages == Messages::Scan {
         let candidates = history.message_candidates(repo)?;
@@ -83,7 +84,8 @@ pub(super) fn scan_history(
         findings.extend(history.attribute_messages(repo, in_messages.found)?);
         batch.errors.extend(in_messages.errors);
     }
-    let outcome = Outcome::new(findings, batch, Scope::History);
+    let mut outcome = Outcome::new(findings, batch, Scope::History);
+    outcome.add_cross_file_findings(&plan.rules);
     drop(progress);
 
     if history.shallow_boundaries > 0 {
@@ -98,4 +100,28 @@ pub(super) fn scan_history(
         ));
     }
     super::finish(plan, Mode::History, outcome, &notes)
+}
+
+/// The file rules' findings for every path a blob was introduced at (a blob is scanned once, at
+/// one of its paths, but `.env.prod` is a finding even when its blob also sits at `README`),
+/// per blob, for [`History::attribute`]. Rules that need the file's text are left to the scan.
+fn path_findings(
+    history: &crate::source::history::History,
+    rules: &crate::matcher::RuleSet,
+) -> Vec<(usize, Vec<crate::finding::Finding>)> {
+    let matcher = rules.matcher();
+    let mut out = Vec::new();
+    for (bi, blob) in history.blobs.iter().enumerate() {
+        let mut findings = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for intro in &blob.introductions {
+            if seen.insert(intro.path.as_str()) {
+                findings.extend(matcher.find_files(&intro.path, None));
+            }
+        }
+        if !findings.is_empty() {
+            out.push((bi, findings));
+        }
+    }
+    out
 }

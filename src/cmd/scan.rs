@@ -57,7 +57,8 @@ pub(super) fn run(args: ScanArgs) -> Result<ExitStatus> {
             })
         }
     };
-    let outcome = batch.into_outcome(scope);
+    let mut outcome = batch.into_outcome(scope);
+    outcome.add_cross_file_findings(&plan.rules);
     super::finish(&plan, Mode::Files, outcome, &[])
 }
 

@@ -110,7 +110,10 @@ fn check_file_rule(rule: &Rule) -> Vec<ExampleFailure> {
     }
     for (i, path) in rule.negative_examples.iter().enumerate() {
         if gated(&matcher.find_files(path, Some(content.as_bytes()))) {
-            failures.push(fail(format!("negative example #{} (a path) is flagged", i + 1)));
+            failures.push(fail(format!(
+                "negative example #{} (a path) is flagged",
+                i + 1
+            )));
         }
     }
     failures

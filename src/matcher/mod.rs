@@ -190,6 +190,12 @@ impl RuleSet {
         &self.inner.rules
     }
 
+    /// The fingerprint of (rule, path, secret) under this set's key: what a finding made outside
+    /// the matcher (a reuse finding) is identified by.
+    pub fn fingerprint(&self, rule: &str, path: &str, secret: &Secret) -> Fingerprint {
+        Fingerprint::compute(&self.key, rule, path, secret)
+    }
+
     /// Whether the rule `id` is a key=value (generic) rule.
     fn is_generic(&self, id: &str) -> bool {
         self.kind_of(id) == Some(RuleKind::Generic)

@@ -239,7 +239,11 @@ impl Rule {
         // them (the test suite compiles every one of them).
         let compiled = Arc::new(OnceLock::new());
         let files = match (spec.files.is_empty(), spec.regex.is_empty()) {
-            (true, true) => return Err(invalid("needs a `regex` (or `files` for a file rule)".into())),
+            (true, true) => {
+                return Err(invalid(
+                    "needs a `regex` (or `files` for a file rule)".into(),
+                ))
+            }
             (false, false) => {
                 return Err(invalid(
                     "has both `regex` and `files`: a rule matches content or names files".into(),

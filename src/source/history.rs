@@ -411,21 +411,36 @@ impl History {
             intro: (usize, usize),
             finding: Finding,
             blobs: Vec<usize>,
+            /// A file rule's finding: about one path, so only that path's introductions count.
+            path_bound: bool,
         }
         let mut groups: BTreeMap<(String, String), Group> = BTreeMap::new();
         for (bi, findings) in per_blob {
             let blob = &self.blobs[bi];
-            let Some(ii) = blob.introductions.iter().position(|i| !i.moved) else {
-                continue;
-            };
-            let first = &blob.introductions[ii];
+            let first_new = blob.introductions.iter().position(|i| !i.moved);
             for f in findings {
+                // A file finding (no secret) is about its path: attributed to where that path
+                // got this blob, and grouped per path.
+                let path_bound = f.secret.expose().is_empty();
+                let ii = if path_bound {
+                    blob.introductions.iter().position(|i| i.path == f.path)
+                } else {
+                    first_new
+                };
+                let Some(ii) = ii else {
+                    continue;
+                };
+                let first = &blob.introductions[ii];
                 let rank: Rank = (
                     self.commits[first.commit].rank,
                     first.path.clone(),
                     f.location.offset,
                 );
-                let gk = (f.rule.clone(), f.secret.expose().to_string());
+                let gk = if path_bound {
+                    (f.rule.clone(), format!("\0{}", f.path))
+                } else {
+                    (f.rule.clone(), f.secret.expose().to_string())
+                };
                 match groups.get_mut(&gk) {
                     None => {
                         groups.insert(
@@ -435,6 +450,7 @@ impl History {
                                 intro: (bi, ii),
                                 finding: f,
                                 blobs: vec![bi],
+                                path_bound,
                             },
                         );
                     }
@@ -460,7 +476,9 @@ impl History {
             let mut places: Vec<(usize, usize, String)> = Vec::new();
             for &b in &g.blobs {
                 for i in &self.blobs[b].introductions {
-                    if i.commit == chosen.commit && i.path == chosen.path {
+                    if i.commit == chosen.commit && i.path == chosen.path
+                        || g.path_bound && i.path != chosen.path
+                    {
                         continue;
                     }
                     places.push((self.commits[i.commit].rank, i.commit, i.path.clone()));
