@@ -4,10 +4,10 @@
 //! decoding, so the rules see the key next to the decoded value (`password: aHVudGVy…` becomes
 //! `password: hunter2…`, a Kubernetes `Secret`'s `DATABASE_URL` becomes a URL with a password).
 //!
-//! Carriers whose values are base64 by definition (a Kubernetes `Secret`'s `data:`, kubeconfig
-//! `*-data`, Docker `"auth"`, `Authorization: Basic`, `.npmrc` `_auth`) are decoded however short
-//! their value; elsewhere a run must be at least [`MIN_BASE64_RUN`] characters, so that ordinary
-//! identifiers are not tried. Whatever decodes to binary (a random key, an image, a DER blob) is
+//! A run must be at least [`MIN_BASE64_RUN`] characters (12 decoded bytes), so that ordinary
+//! words and identifiers are not tried; in a Kubernetes `Secret`, whose `data:` values are
+//! base64 by definition, any `key: value` entry is decoded however short (a base64 `hunter2` is
+//! 12 characters). Whatever decodes to binary (a random key, an image, a DER blob) is
 //! left alone: only text is rescanned.
 //!
 //! Cost is bounded: the span search is one pass over the text (skipping ahead over runs too short
@@ -24,7 +24,7 @@ use std::ops::Range;
 
 /// A base64 run outside a known carrier must be at least this long (12 decoded bytes).
 pub const MIN_BASE64_RUN: usize = 16;
-/// A base64 run inside a known carrier must be at least this long (`a:b` is 4 characters).
+/// A Kubernetes `Secret`'s value must be at least this long (`a:b` is 4 characters).
 pub const MIN_CARRIER_RUN: usize = 4;
 /// Runs longer than this are not decoded (a kubeconfig certificate is a few KiB).
 pub const MAX_RUN: usize = 1024 * 1024;
@@ -78,10 +78,15 @@ pub fn find(
 ) -> Vec<Decoded> {
     let k8s_secret = is_kubernetes_secret(text);
     let mut found: Vec<(Encoding, Range<usize>, Vec<u8>)> = Vec::new();
-    for run in base64_runs(text, within.clone(), MIN_CARRIER_RUN) {
-        if run.len() < MIN_BASE64_RUN && !in_carrier(text, run.start, k8s_secret, &line_of) {
-            continue;
+    let mut runs = base64_runs(text, within.clone(), MIN_BASE64_RUN);
+    if k8s_secret {
+        for run in secret_data_values(text, within.clone()) {
+            if run.len() < MIN_BASE64_RUN && in_carrier(text, run.start, k8s_secret, &line_of) {
+                runs.push(run);
+            }
         }
+    }
+    for run in runs {
         if let Some(decoded) = decode_base64(&text[run.clone()]) {
             found.push((Encoding::Base64, run, decoded));
         }
@@ -143,15 +148,20 @@ fn base64_runs(text: &[u8], within: Range<usize>, min: usize) -> Vec<Range<usize
             i = probe + 1;
             continue;
         }
-        // A run covers `probe`: find where it starts (at or after `i`, or before it if the
-        // previous byte continues a run that started earlier) and ends.
-        let mut a = probe;
-        while a > 0 && B64[text[a - 1] as usize] {
-            a -= 1;
-        }
+        // A run covers `probe` and starts at or after `i` (the byte before `i` is not base64,
+        // or ended the previous run). Find its end first: most runs in code and prose are words
+        // too short to matter, known as soon as the end is.
         let mut b = probe + 1;
         while b < text.len() && B64[text[b] as usize] {
             b += 1;
+        }
+        if b - i < min {
+            i = b + 1;
+            continue;
+        }
+        let mut a = probe;
+        while a > i && B64[text[a - 1] as usize] {
+            a -= 1;
         }
         if b - a >= min && a >= within.start && a < end {
             let mut padded = b;
@@ -165,22 +175,58 @@ fn base64_runs(text: &[u8], within: Range<usize>, min: usize) -> Vec<Range<usize
     runs
 }
 
+/// The values of a Kubernetes `Secret`'s `key: value` lines, however short (a base64
+/// `hunter2` is 12 characters): found line by line, only in `Secret` manifests.
+fn secret_data_values(text: &[u8], within: Range<usize>) -> Vec<Range<usize>> {
+    let end = within.end.min(text.len());
+    let mut starts = Vec::new();
+    {
+        let mut line = within.start;
+        while line < end {
+            let stop = memchr::memchr(b'\n', &text[line..end]).map_or(end, |i| line + i);
+            if let Some(colon) = memchr::memchr(b':', &text[line..stop]) {
+                let mut i = line + colon + 1;
+                while i < stop && matches!(text[i], b' ' | b'\t' | b'"' | b'\'') {
+                    i += 1;
+                }
+                starts.push(i);
+            }
+            line = stop + 1;
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+        .into_iter()
+        .filter_map(|a| {
+            let mut b = a;
+            while b < text.len() && B64[text[b] as usize] {
+                b += 1;
+            }
+            let body = b - a;
+            while b < text.len() && b - a - body < 2 && text[b] == b'=' {
+                b += 1;
+            }
+            (body >= MIN_CARRIER_RUN && (a == 0 || !B64[text[a - 1] as usize])).then_some(a..b)
+        })
+        .collect()
+}
+
+const LENIENT: GeneralPurposeConfig = GeneralPurposeConfig::new()
+    .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+    .with_decode_allow_trailing_bits(true);
+const STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT);
+const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
+
 /// The engine for a run: url-safe if it uses `-`/`_`, else standard; padding optional.
-fn engine_for(run: &[u8]) -> Option<GeneralPurpose> {
+fn engine_for(run: &[u8]) -> Option<&'static GeneralPurpose> {
     let url = run.iter().any(|&b| b == b'-' || b == b'_');
     let std = run.iter().any(|&b| b == b'+' || b == b'/');
-    if url && std {
-        return None;
+    match (url, std) {
+        (true, true) => None,
+        (true, false) => Some(&URL_SAFE),
+        _ => Some(&STANDARD),
     }
-    let config = GeneralPurposeConfig::new()
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
-        .with_decode_allow_trailing_bits(true);
-    let alphabet = if url {
-        &base64::alphabet::URL_SAFE
-    } else {
-        &base64::alphabet::STANDARD
-    };
-    Some(GeneralPurpose::new(alphabet, config))
 }
 
 /// The decoding of a base64 run, if it is text.
@@ -501,8 +547,9 @@ mod tests {
     }
 
     #[test]
-    fn carriers_decode_short_values() {
-        let short = b64("u:pw12");
+    fn carriers_are_decoded() {
+        let short = b64("u:pw12345678");
+        assert_eq!(short.len(), 16);
         for line in [
             format!(r#"{{"auth": "{short}"}}"#),
             format!("Authorization: Basic {short}"),
@@ -511,7 +558,7 @@ mod tests {
         ] {
             let found = decode_all(&format!("{line}\n"));
             assert_eq!(found.len(), 1, "{line}");
-            assert_eq!(found[0].1, "u:pw12");
+            assert_eq!(found[0].1, "u:pw12345678");
         }
         let secret = format!("kind: Secret\ndata:\n  password: {}\n", b64("hunter2"));
         let found = decode_all(&secret);

@@ -361,7 +361,7 @@ impl Matcher {
             return findings;
         }
         let mut lines = LineCounter::new(content, window.origin);
-        let illustrative = nearby::illustrative_spans(content, path);
+        let mut illustrative = None;
         let mut added = Vec::new();
         for d in spans {
             let inner = Window {
@@ -412,7 +412,10 @@ impl Matcher {
             // make one written in the clear.
             let line = line_bounds(content, d.span.start);
             let documented = nearby::is_comment(&content[line.0..line.1])
-                || illustrative.iter().any(|s| s.contains(&d.span.start));
+                || illustrative
+                    .get_or_insert_with(|| nearby::illustrative_spans(content, path))
+                    .iter()
+                    .any(|s: &Range<usize>| s.contains(&d.span.start));
             for f in &mut revealed {
                 if documented && self.rules.is_generic_or_contextual(&f.rule) {
                     f.confidence = Confidence::Low;
