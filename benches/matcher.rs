@@ -262,7 +262,7 @@ fn source_corpus(target: usize) -> Corpus {
 /// A synthetic token shaped like a real provider's (assembled here so no literal looks live).
 fn provider_token(rng: &mut Rng) -> String {
     match rng.below(10) {
-        0 => format!("ghp_{}", rng.chars(36, ALNUM)),
+        0 => checksummed("ghp_", rng),
         1 => format!("AKIA{}", rng.chars(16, UPPER_B32)),
         2 => format!(
             "xoxb-{}-{}-{}",
@@ -273,11 +273,19 @@ fn provider_token(rng: &mut Rng) -> String {
         3 => format!("sk_live_{}", rng.chars(24, ALNUM)),
         4 => format!("glpat-{}", rng.chars(20, ALNUM)),
         5 => format!("AIza{}", rng.chars(35, ALNUM)),
-        6 => format!("npm_{}", rng.chars(36, ALNUM)),
+        6 => checksummed("npm_", rng),
         7 => format!("SG.{}.{}", rng.chars(22, ALNUM), rng.chars(43, ALNUM)),
         8 => rng.chars(40, B64),
         _ => format!("vendor{}_{}", rng.below(EXTRA_RULES), rng.chars(32, ALNUM)),
     }
+}
+
+/// A GitHub- or npm-style token: `prefix` + 30 random characters + their checksum (so the
+/// structural check passes, as it does for a real token).
+fn checksummed(prefix: &str, rng: &mut Rng) -> String {
+    let random = rng.chars(30, ALNUM);
+    let checksum = sealant::validate::github_checksum(&random);
+    format!("{prefix}{random}{checksum}")
 }
 
 /// The value half of a secret-named assignment: mostly placeholders and references, as in real

@@ -22,6 +22,7 @@ would look like findings are split with SPLIT (removed when files are written).
 """
 
 import base64
+import hashlib
 import json
 import os
 import random
@@ -29,6 +30,7 @@ import shutil
 import string
 import sys
 import tempfile
+import zlib
 
 SEED = 20240917
 R = random.Random(SEED)
@@ -111,8 +113,26 @@ def uuid4():
 # --- true secrets ------------------------------------------------------------------------------
 
 
+BASE62 = DIGITS + UPPER + LOWER
+
+
+def checksummed(prefix):
+    """A GitHub / npm token: prefix + 30 random base62 characters + the CRC32 (zlib) of those 30,
+    base62-encoded and left-padded with '0' to 6 characters (github.blog, 2021-04-05)."""
+    while True:
+        random_part = rand(36)[:30]
+        n = zlib.crc32(random_part.encode())
+        checksum = ""
+        for _ in range(6):
+            checksum = BASE62[n % 62] + checksum
+            n //= 62
+        token = random_part + checksum
+        if _clean(token):
+            return prefix + token
+
+
 def github_classic():
-    return "gh" + "p_" + rand(36)
+    return checksummed("gh" + "p_")
 
 
 def github_fine_grained():
@@ -161,15 +181,42 @@ def gitlab_pat():
 
 
 def npm_token():
-    return "np" + "m_" + rand(36)
+    return checksummed("np" + "m_")
 
 
 def sendgrid():
     return "SG" + "." + rand(22, URLSAFE) + "." + rand(43, URLSAFE)
 
 
+def _macaroon_field(kind, value):
+    """A macaroon v2 binary field: type byte, LEB128 length, value."""
+    n, length = len(value), b""
+    while n >= 0x80:
+        length += bytes([(n & 0x7F) | 0x80])
+        n >>= 7
+    return bytes([kind]) + length + bytes([n]) + value
+
+
 def pypi_token():
-    return "py" + "pi-AgEIcHlwaS5vcmc" + rand(150, URLSAFE)
+    """A PyPI token: "pypi-" + base64url (no padding) of a v2 binary macaroon located at pypi.org,
+    with one caveat and a 32-byte signature (the structure sealant checks)."""
+    while True:
+        seed = rand(150, URLSAFE)
+        identifier = hashlib.sha256(("id" + seed).encode()).hexdigest().encode()
+        macaroon = (
+            b"\x02"
+            + _macaroon_field(1, b"pypi.org")
+            + _macaroon_field(2, identifier)
+            + b"\x00"
+            + _macaroon_field(2, b'{"version": 1, "permissions": "user"}')
+            + b"\x00\x00"
+            + _macaroon_field(6, hashlib.sha256(seed.encode()).digest())
+        )
+        body = b64url_nopad(macaroon)
+        # the fixed framing has runs (`AAAGI`: two EOS bytes, the signature field), as every real
+        # token does: only the placeholder words are ruled out
+        if not any(b in body.lower() for b in _BAD):
+            return "py" + "pi-" + body
 
 
 def sentry_org_token():
@@ -204,7 +251,18 @@ def jwt_service_role():
 
 
 def pem_body(der_prefix, n, width=64):
-    body = base64.b64encode(der_prefix + R.randbytes(n)).decode()
+    """A DER key: der_prefix (a SEQUENCE header and the first fields) + n random bytes, with the
+    SEQUENCE length rewritten to the real one (the structure sealant checks)."""
+    head = 2 if der_prefix[1] < 0x80 else 2 + (der_prefix[1] & 0x7F)
+    content = der_prefix[head:] + R.randbytes(n)
+    size = len(content)
+    if size < 0x80:
+        length = bytes([size])
+    elif size < 0x100:
+        length = bytes([0x81, size])
+    else:
+        length = bytes([0x82, size >> 8, size & 0xFF])
+    body = base64.b64encode(b"\x30" + length + content).decode()
     return [body[i : i + width] for i in range(0, len(body), width)]
 
 

@@ -180,7 +180,7 @@ pub enum Confidence {
     /// Provider-shaped, or a secret-named assignment with a real value in config or code.
     Medium,
     /// The token carries its provider's literal prefix (`ghp_`, `sk_live_`, `AKIA`, a PEM
-    /// header), or its structure checks out offline (a JWT header naming its `alg`).
+    /// header), or its structure checks out offline (a JWT's header, a GitHub or npm checksum, ...).
     High,
 }
 

@@ -182,7 +182,7 @@ fn random_repo(seed: u64) -> (TestRepo, Vec<String>) {
         let mut text = String::new();
         for _ in 0..(1 + rng.below(5)) {
             let secret = match rng.below(3) {
-                0 => format!("{}{}", "ghp_", rng.alnum(36)),
+                0 => secrets::github_with(&rng.alnum(30)),
                 1 => format!("{}{}", "sk_live_", rng.alnum(24)),
                 _ => {
                     const B32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -237,7 +237,10 @@ fn no_default_output_contains_a_secret() {
         // Stage one more, for the staged gate.
         r.write(
             "new.cfg",
-            format!("token = \"{}{}\"\n", "ghp_", Rng(seed + 7).alnum(36)),
+            format!(
+                "token = \"{}\"\n",
+                secrets::github_with(&Rng(seed + 7).alnum(30))
+            ),
         );
         r.git(&["add", "new.cfg"]);
         let mut outputs = Vec::new();

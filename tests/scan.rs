@@ -161,7 +161,7 @@ fn config_adds_rules_disables_rules_and_allowlists() {
     let config = r#"
 [allowlist]
 paths = ["vendor/"]
-stopwords = ["R8x2Kq9LmZ4vT7wN3pB6yC1dF5hJ0sA20009"]
+stopwords = ["Kq9LmZ4vT7wN3pB6yC1dF5hJ0s0009"]
 
 [rules]
 disable = ["stripe-secret-key"]

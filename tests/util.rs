@@ -205,10 +205,20 @@ pub fn assert_findings(stdout: &[u8], expected: &[(&str, &str, u64)]) {
 
 /// Synthetic, high-entropy test secrets, assembled at run time.
 pub mod secrets {
-    /// A GitHub classic PAT shape (`ghp_` + 36 alphanumerics), distinct per `n`.
+    /// A GitHub classic PAT (`ghp_` + 30 alphanumerics + their 6-character CRC32 checksum, so
+    /// it is `high` confidence), distinct per `n`.
     pub fn github(n: u32) -> String {
-        let body = format!("R8x2Kq9LmZ4vT7wN3pB6yC1dF5hJ0sA2{n:04}");
-        format!("{}{}", "ghp_", &body[body.len() - 36..])
+        let body = format!("R8x2Kq9LmZ4vT7wN3pB6yC1dF5hJ0s{n:04}");
+        github_with(&body[body.len() - 30..])
+    }
+
+    /// A GitHub classic PAT with random part `random` (30 alphanumerics) and a valid checksum.
+    pub fn github_with(random: &str) -> String {
+        format!(
+            "{}{random}{}",
+            "ghp_",
+            sealant::validate::github_checksum(random)
+        )
     }
 
     /// An AWS access key id shape (`AKIA` + 16 of [A-Z2-7]), distinct per `n` (0..26).
