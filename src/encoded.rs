@@ -80,11 +80,13 @@ pub fn find(
     let mut found: Vec<(Encoding, Range<usize>, Vec<u8>)> = Vec::new();
     let mut runs = base64_runs(text, within.clone(), MIN_BASE64_RUN);
     if k8s_secret {
+        let long: std::collections::HashSet<usize> = runs.iter().map(|r| r.start).collect();
         for run in secret_data_values(text, within.clone()) {
-            if run.len() < MIN_BASE64_RUN && in_carrier(text, run.start, k8s_secret, &line_of) {
+            if !long.contains(&run.start) && in_carrier(text, run.start, k8s_secret, &line_of) {
                 runs.push(run);
             }
         }
+        runs.sort_by_key(|r| r.start);
     }
     for run in runs {
         if let Some(decoded) = decode_base64(&text[run.clone()]) {

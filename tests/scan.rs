@@ -51,10 +51,11 @@ fn hidden_files_are_scanned_gitignored_and_git_dirs_are_not() {
     ]);
     let out = dir.run(&["scan", "--format", "jsonl"]);
     out.assert_exit(1);
-    let paths: Vec<String> = summary(&out.stdout)
+    let mut paths: Vec<String> = summary(&out.stdout)
         .into_iter()
         .map(|(_, p, _)| p)
         .collect();
+    paths.sort();
     assert_eq!(
         paths,
         // Each twice: the token, and the file itself (credentials-file, env-file).
