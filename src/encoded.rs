@@ -138,41 +138,53 @@ const B64: [bool; 256] = {
 };
 
 /// Maximal runs of base64 characters (plus trailing `=` padding) at least `min` long that start
-/// in `within`. Skips ahead: if the byte `min - 1` past a position is not base64, no run of
-/// `min` can cover the bytes before it.
+/// in `within`. The text is classified 16 bytes at a time into a mask of non-base64 bytes,
+/// without a branch per byte: a run is the gap between two non-base64 bytes, so only a block's
+/// first and last non-base64 byte matter (a gap inside one block is shorter than 16).
 fn base64_runs(text: &[u8], within: Range<usize>, min: usize) -> Vec<Range<usize>> {
-    let mut runs = Vec::new();
+    const BLOCK: usize = 16;
     let end = within.end.min(text.len());
-    let mut i = within.start;
-    while i + min <= text.len() && i < end {
-        let probe = i + min - 1;
-        if !B64[text[probe] as usize] {
-            i = probe + 1;
-            continue;
-        }
-        // A run covers `probe` and starts at or after `i` (the byte before `i` is not base64,
-        // or ended the previous run). Find its end first: most runs in code and prose are words
-        // too short to matter, known as soon as the end is.
-        let mut b = probe + 1;
-        while b < text.len() && B64[text[b] as usize] {
-            b += 1;
-        }
-        if b - i < min {
-            i = b + 1;
-            continue;
-        }
-        let mut a = probe;
-        while a > i && B64[text[a - 1] as usize] {
-            a -= 1;
-        }
-        if b - a >= min && a >= within.start && a < end {
-            let mut padded = b;
-            while padded < text.len() && padded - b < 2 && text[padded] == b'=' {
+    let mut runs = Vec::new();
+    if within.start >= end {
+        return runs;
+    }
+    // The run in progress starts here; `inherited` when it began before `within` (not ours).
+    let mut start = within.start;
+    let mut inherited = within.start > 0 && B64[text[within.start - 1] as usize];
+    let close = |at: usize, start: usize, inherited: bool, runs: &mut Vec<Range<usize>>| {
+        if !inherited && start < end && at - start >= min {
+            let mut padded = at;
+            while padded < text.len() && padded - at < 2 && text[padded] == b'=' {
                 padded += 1;
             }
-            runs.push(a..padded);
+            runs.push(start..padded);
         }
-        i = b + 1;
+    };
+    let mut o = within.start;
+    while o + BLOCK <= text.len() && o < end {
+        let block = &text[o..o + BLOCK];
+        let mut mask = 0u32;
+        for (j, &b) in block.iter().enumerate() {
+            mask |= u32::from(!B64[b as usize]) << j;
+        }
+        if mask != 0 {
+            let first = o + mask.trailing_zeros() as usize;
+            close(first, start, inherited, &mut runs);
+            inherited = false;
+            start = o + (31 - mask.leading_zeros() as usize) + 1;
+        }
+        o += BLOCK;
+    }
+    while o < text.len() && start < end {
+        if !B64[text[o] as usize] {
+            close(o, start, inherited, &mut runs);
+            inherited = false;
+            start = o + 1;
+        }
+        o += 1;
+    }
+    if o == text.len() {
+        close(o, start, inherited, &mut runs);
     }
     runs
 }
@@ -247,8 +259,9 @@ fn decode_base64(run: &[u8]) -> Option<Vec<u8>> {
     // Reject on the first 6 bytes before decoding the whole run: almost every identifier,
     // path and random key fails here.
     if body.len() >= 8 {
-        let head = engine.decode(&body[..8]).ok()?;
-        if !head.iter().all(|&b| is_text_byte(b)) {
+        let mut head = [0u8; 6];
+        let n = engine.decode_slice(&body[..8], &mut head).ok()?;
+        if !head[..n].iter().all(|&b| is_text_byte(b)) {
             return None;
         }
     }
@@ -595,6 +608,24 @@ mod tests {
             let mut budget = usize::MAX;
             find(text.as_bytes(), 0..end, &mut budget, line_of);
         }
+    }
+
+    #[test]
+    fn runs_are_found_across_blocks_and_window_edges() {
+        let body = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo";
+        for pad in 0..40 {
+            let text = format!("{}{body}== tail {body}", " ".repeat(pad));
+            let runs = base64_runs(text.as_bytes(), 0..text.len(), MIN_BASE64_RUN);
+            let got: Vec<&str> = runs.iter().map(|r| &text[r.clone()]).collect();
+            assert_eq!(got, [format!("{body}=="), body.to_string()], "pad {pad}");
+            // A window starting inside the first run does not report it.
+            let inside = base64_runs(text.as_bytes(), pad + 3..text.len(), MIN_BASE64_RUN);
+            assert_eq!(inside.len(), 1, "pad {pad}");
+            // A window ending before the second run does not report it.
+            let before = base64_runs(text.as_bytes(), 0..pad + 40, MIN_BASE64_RUN);
+            assert_eq!(before.len(), 1, "pad {pad}");
+        }
+        assert!(base64_runs(b"short words only here", 0..21, MIN_BASE64_RUN).is_empty());
     }
 
     #[test]
