@@ -9,7 +9,12 @@ integrity hashes, UUIDs, byte literals, references, template syntax, environment
 
 fixtures/corpus/labels.json lists every true secret with its exact location (path, line, 1-based
 column of the secret's first character, as sealant reports it), the rule and rule family expected
-to report it and the minimum confidence it must have; and every look-alike with its kind.
+to report it and the minimum confidence it must have; and every look-alike with its kind. A
+sensitive file (a committed .env, a key store) is labelled at 1:1 with its file rule; a value found
+only once decoded, at its encoded form's first character (for string escapes, which are undone for
+the whole line, the line's first non-blank one); a value reused across environments, once more at
+its first place (rule secret-reused-across-environments, family reuse). Files are written as
+bytes: most are UTF-8 with LF line ends, some CRLF, UTF-16LE with a BOM, or binary.
 
 Every value is generated here from a fixed seed: nothing is live, and the output is identical on
 every run (python3, standard library only). Run from anywhere:
@@ -1671,7 +1676,7 @@ def encoding_files():
     f = File("windows/provision.ps1", eol="\r\n")
     f.n("$ErrorActionPreference = 'Stop'")
     f.t('$env:DIGITALOCEAN_ACCESS_TOKEN = "@@"', digitalocean_pat(), "digitalocean-pat")
-    f.l("$password = Read-Host -AsSecureString 'Password'", "reference")
+    f.l("$pass§word = Read-Host -AsSecureString 'Password'", "reference")
     f.n("doctl compute droplet list")
 
     f = File("csharp/appsettings.Production.json", encoding="utf-16le-bom")
