@@ -9,7 +9,12 @@ integrity hashes, UUIDs, byte literals, references, template syntax, environment
 
 fixtures/corpus/labels.json lists every true secret with its exact location (path, line, 1-based
 column of the secret's first character, as sealant reports it), the rule and rule family expected
-to report it and the minimum confidence it must have; and every look-alike with its kind.
+to report it and the minimum confidence it must have; and every look-alike with its kind. A
+sensitive file (a committed .env, a key store) is labelled at 1:1 with its file rule; a value found
+only once decoded, at its encoded form's first character (for string escapes, which are undone for
+the whole line, the line's first non-blank one); a value reused across environments, once more at
+its first place (rule secret-reused-across-environments, family reuse). Files are written as
+bytes: most are UTF-8 with LF line ends, some CRLF, UTF-16LE with a BOM, or binary.
 
 Every value is generated here from a fixed seed: nothing is live, and the output is identical on
 every run (python3, standard library only). Run from anywhere:
@@ -359,6 +364,123 @@ def byte_literal(n=16):
     return "".join("\\x%02x" % b for b in R.randbytes(n))
 
 
+# --- true secrets: platform families (cloud, CI/CD, SaaS, observability, database platforms,
+# infrastructure tools), written to each rule's regex in rules/<family>.toml ----------------------
+
+
+def hex_token(n):
+    """n lowercase hex characters, free of placeholder-like runs."""
+    return rand(n, HEX)
+
+
+def digitalocean_pat():
+    return "do" + "p_v1_" + hex_token(64)
+
+
+def heroku_api_key():
+    return "HR" + "KU-AA" + rand(58, URLSAFE)
+
+
+def cloudflare_api_token():
+    return rand_mixed(40, URLSAFE)
+
+
+def circleci_personal_token():
+    return "CCI" + "PAT_" + rand(22) + "_" + rand(40)
+
+
+def buildkite_token():
+    return "bk" + "ua_" + rand(40, LOWER + DIGITS)
+
+
+def bitbucket_app_password():
+    return "AT" + "BB" + rand(32)
+
+
+def linear_api_key():
+    return "lin" + "_api_" + rand(40)
+
+
+def notion_token():
+    return "nt" + "n_" + digits(11) + rand(35)
+
+
+def figma_pat():
+    return "fi" + "gd_" + rand(40, URLSAFE)
+
+
+def postman_api_key():
+    return "PM" + "AK-" + hex_token(24) + "-" + hex_token(34)
+
+
+def pagerduty_api_key():
+    return rand_mixed(20, ALNUM + "_+")
+
+
+def rollbar_token():
+    return hex_token(32)
+
+
+def launchdarkly_sdk_key():
+    return "sd" + "k-" + uuid4()
+
+
+def planetscale_password():
+    return "pscale" + "_pw_" + rand(43, URLSAFE)
+
+
+def atlas_service_account_secret():
+    return "mdb" + "_sa_sk_" + rand(40, URLSAFE)
+
+
+def confluent_api_secret():
+    return rand_mixed(64, ALNUM + "+/")
+
+
+def tailscale_auth_key():
+    return "ts" + "key-auth-" + rand(17) + "-" + rand(33)
+
+
+def sonarqube_token():
+    return "sq" + "u_" + hex_token(40)
+
+
+def databricks_token():
+    return "da" + "pi" + hex_token(32)
+
+
+def b64_key(n):
+    """A base64 key of n random bytes (Fernet/AES-256: 32; HMAC-SHA512: 64)."""
+    return base64.b64encode(R.randbytes(n)).decode()
+
+
+def b64(text):
+    return base64.b64encode(text.encode()).decode()
+
+
+def minified_filler(n):
+    """About n characters of minified JavaScript with short names (no long alphanumeric runs)."""
+    words = ["click", "load", "div", "span", "px", "auto", "none", "block", "ready", "init"]
+    parts = []
+    size = 0
+    while size < n:
+        a, b, c = (R.choice(LOWER) + R.choice(LOWER + DIGITS) for _ in range(3))
+        k = R.randint(0, 4)
+        if k == 0:
+            p = "function %s(%s,%s){return %s+%s*%d}" % (a, b, c, b, c, R.randint(2, 99))
+        elif k == 1:
+            p = 'var %s=document.querySelector("%s.%s");' % (a, R.choice(words), b)
+        elif k == 2:
+            p = "%s.addEventListener(\"%s\",function(){%s(%d)});" % (a, R.choice(words), b, R.randint(1, 999))
+        elif k == 3:
+            p = "if(!%s){%s=[%d,%d,%d]}" % (a, a, R.randint(0, 9), R.randint(10, 99), R.randint(100, 999))
+        else:
+            p = '%s.style.display="%s";' % (a, R.choice(words))
+        parts.append(p)
+        size += len(p)
+    return ";".join(parts)
+
+
 # --- the corpus builder ------------------------------------------------------------------------
 
 FAMILY = {}  # rule id -> family (rules/<family>.toml), filled by rule()
@@ -395,6 +517,29 @@ rule(
     "url-basic-auth",
 )
 rule("generic", "medium", "generic-password", "generic-secret", "generic-api-key", "generic-token")
+rule("generic", "medium", "postman-secret-value", "cli-password-flag")
+rule(
+    "files", "medium",
+    "env-file", "private-key-file", "ssh-private-key-file", "keystore-file", "credentials-file",
+    "htpasswd-file", "pgpass-file", "netrc-file", "terraform-state-file", "kubeconfig-file",
+)
+rule("carriers", "medium", "docker-registry-auth", "basic-auth-credentials", "npmrc-auth-credentials")
+rule("database", "medium", "netrc-password", "pgpass-password", "database-connection-url")
+rule("crypto", "medium", "base64-encryption-key")
+rule("cloud", "high", "digitalocean-pat", "heroku-platform-api-key")
+rule("cloud", "medium", "cloudflare-api-token")
+rule("cicd", "high", "circleci-personal-token", "buildkite-api-token", "bitbucket-app-password")
+rule("saas", "high", "linear-api-key", "notion-integration-token", "figma-pat", "postman-api-key")
+rule("observability", "medium", "pagerduty-api-key", "rollbar-access-token", "launchdarkly-key")
+rule("dbsaas", "high", "planetscale-password", "mongodb-atlas-service-account-secret")
+rule("dbsaas", "medium", "confluent-cloud-api-secret")
+rule("infra", "high", "tailscale-key", "sonarqube-token", "databricks-api-token")
+
+# Not a rule of rules/*.toml: the finding sealant adds at the first place of a value seen in two
+# environments' files (README, "Reuse across environments").
+REUSE = "secret-reused-across-environments"
+FAMILY[REUSE] = "reuse"
+CONF[REUSE] = "medium"
 
 SECRETS = []
 LOOKALIKES = []
@@ -404,11 +549,33 @@ MARK = "@@"
 
 
 class File:
-    def __init__(self, path):
+    def __init__(self, path, eol="\n", encoding="utf-8"):
         assert path not in FILES, path
+        assert encoding in ("utf-8", "utf-16le-bom"), encoding
         self.path = path
         self.lines = []
+        self.eol = eol
+        self.encoding = encoding
         FILES[path] = self
+
+    def render(self):
+        text = self.eol.join(self.lines) + self.eol
+        if self.encoding == "utf-16le-bom":
+            return b"\xff\xfe" + text.encode("utf-16-le")
+        return text.encode("utf-8")
+
+    def file_secret(self, rule_id, conf=None):
+        """The file itself is a finding (a file rule, rules/files.toml): at 1:1, no secret."""
+        self._secret(1, 1, rule_id, conf)
+        return self
+
+    def reused(self, conf=None):
+        """The secret labelled last is also in a file of another environment, and this is its first
+        place (sorted by path, then line): one more finding there, at the same column."""
+        last = SECRETS[-1]
+        assert last["path"] == self.path, last
+        self._secret(last["line"], last["column"], REUSE, conf)
+        return self
 
     def _add(self, text):
         for line in text.split("\n"):
@@ -459,11 +626,28 @@ class File:
         return self
 
 
+class BinFile(File):
+    """A binary file (a key store): written as the given bytes."""
+
+    def __init__(self, path, data):
+        super().__init__(path)
+        self.data = data
+
+    def render(self):
+        return self.data
+
+    def l_file(self, kind):
+        """The whole file is a look-alike (a file no file rule may report at medium)."""
+        LOOKALIKES.append({"path": self.path, "line": 1, "end_line": 1, "kind": kind})
+        return self
+
+
 # --- files -------------------------------------------------------------------------------------
 
 
 def root_files():
     f = File(".env")
+    f.file_secret("env-file")
     f.n("# Local overrides for the api service. Loaded by docker compose and by the app.")
     f.n("APP_ENV=production")
     f.n("APP_PORT=8080")
@@ -478,6 +662,7 @@ def root_files():
     f.n("LOG_LEVEL=info")
 
     f = File(".env.production")
+    f.file_secret("env-file")
     f.n("# Production values (should live in the secret manager; see docs/secrets.md)")
     f.t("AWS_ACCESS_KEY_ID=@@", aws_key_id(), "aws-access-key-id")
     f.t("AWS_SECRET_ACCESS_KEY=@@", aws_secret(), "aws-secret-access-key")
@@ -503,6 +688,7 @@ def root_files():
     f.l("GH_TOKEN=gh" + "p_" + "x" * 36, "placeholder")
 
     f = File(".env.staging")
+    f.file_secret("env-file")
     f.n("#/---------------------------------------------------/")
     f.n("#/            public-key encryption for .env files   /")
     f.n("#/---------------------------------------------------/")
@@ -814,15 +1000,18 @@ def config_files():
     f.n("}")
 
     f = File("config/tls/server.key")
+    f.file_secret("private-key-file")
     f.tb(pem("RSA ", b"\x30\x82\x04\xa4\x02\x01\x00\x02\x82\x01\x01\x00", 1180), "private-key-rsa")
 
     f = File("config/tls/server.crt")
     f.l("\n".join(certificate()), "public-key")
 
     f = File("config/jwt/signing.pem")
+    f.file_secret("private-key-file")
     f.tb(pem("EC ", b"\x30\x77\x02\x01\x01\x04\x20", 112), "private-key-ec")
 
     f = File("config/jwt/service.pem")
+    f.file_secret("private-key-file")
     f.tb(pem("", b"\x30\x82\x04\xbd\x02\x01\x00\x30\x0d\x06\x09", 1180), "private-key-pkcs8")
 
     f = File("deploy/keys/deploy_key")
@@ -995,6 +1184,7 @@ def web_files():
     f.l("export const secretPrefix = 'sk" + "_live_';", "reference")
 
     f = File("web/.env.local")
+    f.file_secret("env-file")
     f.t("SUPABASE_SERVICE_ROLE_KEY=@@", jwt_service_role(), "jwt")
     f.l("VITE_STRIPE_PUBLISHABLE_KEY=" + stripe_publishable(), "public-id")
     f.l("VITE_SENTRY_DSN=" + sentry_public_dsn(), "public-id")
@@ -1262,6 +1452,307 @@ def tests_examples_files():
     f.l("      MYSQL_ROOT_PASSWORD: secret", "doc-credential")
 
 
+def sensitive_files():
+    """Files that are findings by themselves (rules/files.toml), and look-alike names."""
+    f = File("infra/terraform.tfstate")
+    f.file_secret("terraform-state-file")
+    f.n("{")
+    f.n('  "version": 4,')
+    f.n('  "terraform_version": "1.8.5",')
+    f.n('  "serial": 42,')
+    f.n('  "lineage": "' + uuid4() + '",')
+    f.n('  "resources": [')
+    f.n("    {")
+    f.n('      "mode": "managed",')
+    f.n('      "type": "aws_db_instance",')
+    f.n('      "name": "orders",')
+    f.n('      "instances": [')
+    f.n("        {")
+    f.n('          "attributes": {')
+    f.n('            "engine": "postgres",')
+    f.n('            "username": "orders",')
+    f.t('            "password": "@@",', password(26), "generic-password")
+    f.n('            "port": 5432')
+    f.n("          },")
+    f.n('          "sensitive_attributes": [[{"type": "get_attr", "value": "password"}]]')
+    f.n("        }")
+    f.n("      ]")
+    f.n("    }")
+    f.n("  ]")
+    f.n("}")
+
+    f = File("ops/.netrc")
+    f.file_secret("netrc-file")
+    f.t("machine nexus.prod.internal login deploy password @@", password(22), "netrc-password")
+    f.n("machine api.heroku.com")
+    f.n("  login ops@acme.io")
+    f.t("  password @@", password(24), "netrc-password")
+
+    f = File("ops/.netrc.example")
+    f.l("machine nexus.prod.internal login deploy password <password>", "placeholder")
+
+    f = File("ops/.pgpass")
+    f.file_secret("pgpass-file")
+    f.l("# hostname:port:database:username:password", "reference")
+    f.t("db.prod.internal:5432:orders:orders_app:@@", password(20), "pgpass-password")
+
+    f = BinFile("android/app/release.keystore", b"\xfe\xed\xfe\xed\x00\x00\x00\x02" + R.randbytes(2040))
+    f.file_secret("keystore-file")
+
+    f = BinFile("android/app/debug.keystore", b"\xfe\xed\xfe\xed\x00\x00\x00\x02" + R.randbytes(1270))
+    f.l_file("public-key")
+
+    f = File("android/app/build.gradle")
+    f.n("android {")
+    f.n("    signingConfigs {")
+    f.n("        release {")
+    f.n("            storeFile file('release.keystore')")
+    f.l("            storePassword System.getenv('KEYSTORE_PASSWORD')", "env-lookup")
+    f.l("            keyPassword System.getenv('KEY_PASSWORD')", "env-lookup")
+    f.n("        }")
+    f.n("    }")
+    f.n("}")
+
+    f = File("docs/kubeconfig.md")
+    f.n("# Cluster access")
+    f.n("")
+    f.n("Ask ops for a kubeconfig; it looks like this (never commit yours):")
+    f.n("")
+    f.n("```yaml")
+    f.n("users:")
+    f.n("  - name: deployer")
+    f.n("    user:")
+    f.l("      client-certificate-data: <base64 PEM certificate>", "placeholder")
+    f.l("      client-key-data: <base64 PEM key>", "placeholder")
+    f.l("      token: <token>", "placeholder")
+    f.n("```")
+
+    f = File("config/credentials.example.json")
+    f.n("{")
+    f.l('  "client_secret": "<client secret>",', "placeholder")
+    f.l('  "refresh_token": ""', "placeholder")
+    f.n("}")
+
+
+def decoded_files():
+    """Secrets that show only once decoded (base64, percent-encoding, string escapes), reported
+    at the encoded value's first character."""
+    f = File("deploy/k8s/app-secret.yaml")
+    f.n("apiVersion: v1")
+    f.n("kind: Secret")
+    f.n("metadata:")
+    f.n("  name: orders-app")
+    f.n("type: Opaque")
+    f.n("data:")
+    url = "postgres://orders_app:" + url_password() + "@db.prod.internal:5432/orders"
+    f.t("  DATABASE_URL: @@", b64(url), "postgres-connection-url")
+    f.t("  password: @@", b64(password(12)), "generic-password")
+    f.t("  STRIPE_SECRET_KEY: @@", b64(stripe_live()), "stripe-secret-key")
+    f.l("  admin-password: " + b64("change" + "me"), "placeholder")
+    f.l("  region: " + b64("eu-west-1"), "reference")
+    f.l("  session-nonce: " + b64_key(32), "bytes")
+
+    f = File("deploy/docker/config.json")
+    f.n("{")
+    f.n('  "auths": {')
+    f.n('    "registry.acme.io": {')
+    f.t('      "auth": "@@"', b64("deploy:" + url_password(20)), "docker-registry-auth")
+    f.n("    },")
+    f.l('    "ghcr.io": { "auth": "" },', "placeholder")
+    f.l('    "docker.io": { "auth": "' + b64("user:change" + "me") + '" }', "placeholder")
+    f.n("  },")
+    f.n('  "credsStore": "desktop"')
+    f.n("}")
+
+    f = File("scripts/healthcheck.sh")
+    f.n("#!/bin/sh")
+    f.t('curl -fsS -H "Authorization: Basic @@" https://orders.prod.internal/health', b64("monitor:" + url_password(20)), "basic-auth-credentials")
+    f.l('curl -fsS -H "Authorization: Basic $HEALTH_CREDENTIALS" https://orders.prod.internal/health', "env-lookup")
+
+    f = File("ci/.npmrc")
+    f.n("registry=https://nexus.prod.internal/repository/npm/")
+    f.t("//nexus.prod.internal/repository/npm/:_auth=@@", b64("ci-publisher:" + url_password(20)), "npmrc-auth-credentials")
+    f.n("always-auth=true")
+
+    f = File("deploy/kubeconfig")
+    f.file_secret("kubeconfig-file")
+    f.n("apiVersion: v1")
+    f.n("kind: Config")
+    f.n("clusters:")
+    f.n("  - name: prod")
+    f.n("    cluster:")
+    f.n("      server: https://k8s.prod.internal:6443")
+    f.l("      certificate-authority-data: " + b64("\n".join(certificate()) + "\n"), "public-key")
+    f.n("users:")
+    f.n("  - name: deployer")
+    f.n("    user:")
+    f.l("      client-certificate-data: " + b64("\n".join(certificate()) + "\n"), "public-key")
+    key = pem("RSA ", b"\x30\x82\x04\xa4\x02\x01\x00\x02\x82\x01\x01\x00", 1180)
+    f.t("      client-key-data: @@", b64("\n".join(key) + "\n"), "private-key-rsa")
+    f.n("contexts:")
+    f.n("  - name: prod")
+    f.n("    context: {cluster: prod, user: deployer}")
+    f.n("current-context: prod")
+
+    f = File("config/sso.yaml")
+    f.n("sso:")
+    f.n("  provider: keycloak")
+    inner = "https://deploy:" + url_password() + "@nexus.prod.internal/repository/raw"
+    enc = inner.replace(":", "%3A").replace("/", "%2F").replace("@", "%40")
+    f.t("  artifact_mirror: @@", enc, "url-basic-auth")
+    f.l("  login_redirect: https%3A%2F%2Fsso.acme.io%2Fauth%2Frealms%2Forders", "reference")
+
+    f = File("config/feature-flags.json")
+    f.n("{")
+    f.n('  "flags": ["checkout", "search"],')
+    body = json.dumps({"db": {"user": "orders", "password": password(24)}})
+    # An escaped line is unescaped as a whole: the finding sits at its first non-blank character.
+    f.t('  @@"backend_config": "' + body.replace('"', '\\"') + '"', "", "generic-password")
+    f.l('  "frontend_config": "' + json.dumps({"theme": "dark", "locale": "en"}).replace('"', '\\"') + '"', "reference")
+    f.n("}")
+
+    f = File("ci/bootstrap.yml")
+    f.n("bootstrap:")
+    f.n("  image: alpine:3.20")
+    f.t("  env_blob: @@", b64(b64("SLACK_BOT_TOKEN=" + slack_bot() + "\n")), "slack-bot-token")
+    f.l("  readme_blob: " + b64(b64("This image bootstraps the deploy runner and exits.\n")), "reference")
+
+
+def reuse_files():
+    """The same value in two environments' files: one more finding at its first place."""
+    shared = password(26)
+    f = File("deploy/helm/values-prod.yaml")
+    f.n("postgresql:")
+    f.n("  auth:")
+    f.n("    username: orders")
+    f.t('    password: "@@"', shared, "generic-password").reused()
+
+    f = File("deploy/helm/values-staging.yaml")
+    f.n("postgresql:")
+    f.n("  auth:")
+    f.n("    username: orders")
+    f.t('    password: "@@"', shared, "generic-password")
+    f.n("  primary:")
+    f.n("    persistence: {size: 8Gi}")
+
+
+def platform_files():
+    """Tokens of the platform families (rules/cloud, cicd, saas, observability, dbsaas, infra,
+    database, crypto, generic) in config, CI pipelines, scripts, a Postman collection and logs."""
+    f = File("infra/cloud/providers.auto.tfvars")
+    f.t('digitalocean_token = "@@"', digitalocean_pat(), "digitalocean-pat")
+    f.t('cloudflare_api_token = "@@"', cloudflare_api_token(), "cloudflare-api-token")
+    f.l("hetzner_token = var.hcloud_token", "reference")
+    f.l('cloudflare_zone_id = "' + hex_token(32) + '"', "public-id")
+
+    f = File("scripts/heroku-release.sh")
+    f.n("#!/usr/bin/env bash")
+    f.n("set -euo pipefail")
+    f.t("export HEROKU_API_KEY=@@", heroku_api_key(), "heroku-platform-api-key")
+    f.t("mysqldump --user=backup --password=@@ orders > orders.sql", url_password(20), "cli-password-flag")
+    f.l('mysqldump --user=backup --password="$MYSQL_BACKUP_PASSWORD" orders > orders.sql', "env-lookup")
+    f.n("heroku releases:output --app orders-api")
+
+    f = File(".circleci/config.yml")
+    f.n("version: 2.1")
+    f.n("jobs:")
+    f.n("  release:")
+    f.n("    docker: [{image: cimg/node:20.14}]")
+    f.n("    environment:")
+    f.t("      CIRCLE_TOKEN: @@", circleci_personal_token(), "circleci-personal-token")
+    f.t("      SONAR_TOKEN: @@", sonarqube_token(), "sonarqube-token")
+    f.l("      NPM_TOKEN: ${NPM_TOKEN}", "placeholder")
+    f.n("    steps: [checkout]")
+
+    f = File(".buildkite/pipeline.yml")
+    f.n("steps:")
+    f.n("  - label: deploy")
+    f.n("    command: scripts/deploy.sh")
+    f.n("    env:")
+    f.t("      BUILDKITE_API_TOKEN: @@", buildkite_token(), "buildkite-api-token")
+    f.t("      TS_AUTHKEY: @@", tailscale_auth_key(), "tailscale-key")
+    f.l("      BUILDKITE_AGENT_TOKEN: \"$$AGENT_TOKEN\"", "env-lookup")
+
+    f = File("bitbucket-pipelines.yml")
+    f.n("pipelines:")
+    f.n("  default:")
+    f.n("    - step:")
+    f.n("        script:")
+    f.t("          - git clone https://ci-bot:@@@bitbucket.org/acme/orders.git", bitbucket_app_password(), "bitbucket-app-password")
+    f.t("          - databricks jobs run-now --job-id 42 --token @@", databricks_token(), "databricks-api-token")
+    f.l("          - curl -u ci-bot:$BITBUCKET_APP_PASSWORD https://api.bitbucket.org/2.0/repositories/acme", "env-lookup")
+
+    f = File("config/integrations.yaml")
+    f.n("linear:")
+    f.t("  api_key: @@", linear_api_key(), "linear-api-key")
+    f.n("notion:")
+    f.t("  token: @@", notion_token(), "notion-integration-token")
+    f.n("pagerduty:")
+    f.t("  pagerduty_api_key: @@", pagerduty_api_key(), "pagerduty-api-key")
+    f.l("  pagerduty_service_id: P" + rand(6, UPPER + DIGITS), "public-id")
+    f.n("rollbar:")
+    f.t("  rollbar_access_token: @@", rollbar_token(), "rollbar-access-token")
+    f.t("launchdarkly: {sdk_key: @@}", launchdarkly_sdk_key(), "launchdarkly-key")
+    f.l("launchdarkly_client_side_id: " + hex_token(24), "public-id")
+
+    f = File("postman/orders.postman_collection.json")
+    f.n("{")
+    f.n('  "info": {"name": "orders", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},')
+    f.n('  "auth": {')
+    f.n('    "type": "bearer",')
+    f.t('    "bearer": [{"key": "token", "value": "@@", "type": "string"}]', password(32), "postman-secret-value")
+    f.n("  },")
+    f.n('  "variable": [')
+    f.l('    {"key": "baseUrl", "value": "https://api.prod.internal/v1"},', "reference")
+    f.l('    {"key": "access_token", "value": "{{access_token}}"},', "template")
+    f.t('    {"key": "client_secret", "value": "@@"},', password(28), "postman-secret-value")
+    f.t('    {"key": "postman_api_key", "value": "@@"}', postman_api_key(), "postman-api-key")
+    f.n("  ]")
+    f.n("}")
+
+    f = File("logs/deploy-2024-06-02.log")
+    f.n("2024-06-02T08:14:03Z INFO deploy: starting release 1.4.0")
+    f.t("2024-06-02T08:14:04Z DEBUG figma: GET /v1/files with X-Figma-Token @@", figma_pat(), "figma-pat")
+    f.t("2024-06-02T08:14:05Z DEBUG db: connecting with PLANETSCALE_PASSWORD=@@", planetscale_password(), "planetscale-password")
+    f.l("2024-06-02T08:14:06Z INFO deploy: request " + uuid4() + " done in 412ms", "uuid")
+
+    f = File("config/data-platform.env.yaml")
+    f.t("atlas_client_secret: @@", atlas_service_account_secret(), "mongodb-atlas-service-account-secret")
+    f.t("confluent_api_secret: @@", confluent_api_secret(), "confluent-cloud-api-secret")
+    f.t("clickhouse_url: clickhouse://ingest:@@@ch-0.prod.internal:9000/events", url_password(), "database-connection-url")
+    f.l("confluent_cluster_id: lkc-" + rand(6, LOWER + DIGITS), "public-id")
+
+    f = File("config/crypto.yaml")
+    f.t("encryption_key: @@", b64_key(32), "base64-encryption-key")
+    f.t('signing_key: "@@"', b64_key(64), "base64-encryption-key")
+    f.l("public_key: " + b64_key(32), "public-key")
+    f.l("encryption_key_id: " + uuid4(), "uuid")
+
+
+def encoding_files():
+    """Line endings, encodings and layouts other than one short UTF-8 line per value."""
+    f = File("windows/provision.ps1", eol="\r\n")
+    f.n("$ErrorActionPreference = 'Stop'")
+    f.t('$env:DIGITALOCEAN_ACCESS_TOKEN = "@@"', digitalocean_pat(), "digitalocean-pat")
+    f.l("$pass§word = Read-Host -AsSecureString 'Password'", "reference")
+    f.n("doctl compute droplet list")
+
+    f = File("csharp/appsettings.Production.json", encoding="utf-16le-bom")
+    f.n("{")
+    f.n('  "ConnectionStrings": {')
+    f.t('    "Default": "Server=sql.prod.internal;Database=orders;User Id=orders;Password=@@;"', url_password(), "connection-string-password")
+    f.n("  },")
+    f.l('  "Logging": { "LogLevel": { "Default": "Warning" } }', "reference")
+    f.n("}")
+
+    f = File("web/public/assets/app.min.js")
+    f.t(
+        "!function(){" + minified_filler(6000) + ';var Ct={figmaToken:"@@"};' + minified_filler(1500) + "}();",
+        figma_pat(), "figma-pat",
+    )
+    f.n("//# sourceMappingURL=app.min.js.map")
+
+
 def build():
     root_files()
     deploy_files()
@@ -1272,6 +1763,14 @@ def build():
     backend_files()
     docs_files()
     tests_examples_files()
+    # The sections below draw from their own sequence, so a change to what the ones above draw
+    # leaves their values (and checked locations) as they are.
+    R.seed(SEED + 1)
+    sensitive_files()
+    decoded_files()
+    reuse_files()
+    platform_files()
+    encoding_files()
     for s in SECRETS:
         assert s["min_confidence"] in ("low", "medium", "high"), s
     labels = {
@@ -1285,17 +1784,17 @@ def build():
         "secrets": sorted(SECRETS, key=lambda s: (s["path"], s["line"], s["column"])),
         "lookalikes": sorted(LOOKALIKES, key=lambda s: (s["path"], s["line"])),
     }
-    out = {p: "\n".join(f.lines) + "\n" for p, f in FILES.items()}
-    out["labels.json"] = json.dumps(labels, indent=1) + "\n"
+    out = {p: f.render() for p, f in FILES.items()}
+    out["labels.json"] = (json.dumps(labels, indent=1) + "\n").encode("utf-8")
     return out
 
 
 def write(dest, files):
-    for rel, text in sorted(files.items()):
+    for rel, data in sorted(files.items()):
         p = os.path.join(dest, rel)
         os.makedirs(os.path.dirname(p), exist_ok=True)
-        with open(p, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with open(p, "wb") as fh:
+            fh.write(data)
 
 
 def tree(d):
@@ -1303,7 +1802,7 @@ def tree(d):
     for base, _, names in os.walk(d):
         for n in names:
             p = os.path.join(base, n)
-            with open(p, encoding="utf-8") as fh:
+            with open(p, "rb") as fh:
                 got[os.path.relpath(p, d).replace(os.sep, "/")] = fh.read()
     return got
 
