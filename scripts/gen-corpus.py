@@ -1606,8 +1606,8 @@ def decoded_files():
     f.n("{")
     f.n('  "flags": ["checkout", "search"],')
     body = json.dumps({"db": {"user": "orders", "password": password(24)}})
-    # An escaped line is unescaped as a whole: the finding sits at its first non-blank character.
-    f.t('  @@"backend_config": "' + body.replace('"', '\\"') + '"', "", "generic-password")
+    # An escaped string is unescaped from its opening quote on: the finding sits at its start.
+    f.t('  "backend_config": "@@' + body.replace('"', '\\"') + '"', "", "generic-password")
     f.l('  "frontend_config": "' + json.dumps({"theme": "dark", "locale": "en"}).replace('"', '\\"') + '"', "reference")
     f.n("}")
 

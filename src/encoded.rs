@@ -436,15 +436,27 @@ fn escaped_lines(
             continue;
         }
         let (a, b) = line_of(text, i);
-        let line = &text[a..b];
-        let lead = line.len() - line.trim_ascii_start().len();
-        let span = a + lead..b;
+        let span = string_start(text, a, i)..b;
         from = b.max(i + 1);
         if let Some(decoded) = unescape(&text[span.clone()]) {
             out.push((span, decoded));
         }
     }
     out
+}
+
+/// Where the string literal holding the escape at `escape` starts on its line (which starts at
+/// `line`): just past the nearest unescaped quote before it, else the line's first non-blank
+/// character. The decoded span runs from there to the line's end.
+fn string_start(text: &[u8], line: usize, escape: usize) -> usize {
+    let mut q = escape;
+    while q > line {
+        q -= 1;
+        if matches!(text[q], b'"' | b'\'') && (q == line || text[q - 1] != b'\\') {
+            return q + 1;
+        }
+    }
+    line + (text[line..escape].len() - text[line..escape].trim_ascii_start().len())
 }
 
 /// The unescaped form of a line, if it differs and is text.
@@ -598,6 +610,11 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].0, Encoding::Escape);
         assert_eq!(found[0].2, "  \"cfg\": \"{\"db_password\": \"Lk8vQx\"}\"");
+        // The span starts inside the string literal that holds the escapes.
+        let text = "  \"cfg\": \"{\\\"k\\\": 1}\"\n";
+        let mut budget = usize::MAX;
+        let spans = find(text.as_bytes(), 0..text.len(), &mut budget, line_of);
+        assert_eq!(spans[0].span.start, 10);
         assert!(decode_all("printf(\"hello\\n\");\n").is_empty());
     }
 

@@ -414,6 +414,39 @@ pub fn is_classic_credential(value: &str) -> bool {
 
 /// Key=value rules capture whatever follows `password =`: in code that is often a reference, not
 /// a literal (`settings.DB_PASSWORD`, `DB_PASSWORD`, `get_password()`, `self.token`).
+/// A PowerShell cmdlet name (`Read-Host`, `Get-Credential`, `ConvertTo-SecureString`): an
+/// approved verb, a dash and a PascalCase noun. `$password = Read-Host …` prompts for a value.
+fn is_powershell_cmdlet(v: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "Get",
+        "Set",
+        "Read",
+        "New",
+        "ConvertTo",
+        "ConvertFrom",
+        "Invoke",
+        "Import",
+        "Export",
+        "Select",
+        "Out",
+        "Write",
+        "Add",
+        "Find",
+        "Resolve",
+        "Unprotect",
+        "Protect",
+        "Request",
+    ];
+    let Some((verb, noun)) = v.split_once('-') else {
+        return false;
+    };
+    VERBS.contains(&verb)
+        && noun.len() >= 3
+        && noun.starts_with(|c: char| c.is_ascii_uppercase())
+        && noun.chars().all(|c| c.is_ascii_alphanumeric())
+        && noun.chars().any(|c| c.is_ascii_lowercase())
+}
+
 fn generic(value: &str) -> bool {
     let v = value.trim_matches(|c: char| "\"'`".contains(c));
     if made_of_words(&v.to_ascii_lowercase()) || not_a_secret_by_type(v) {
@@ -426,6 +459,9 @@ fn generic(value: &str) -> bool {
         .iter()
         .any(|w| has_word(&lower, w))
     {
+        return true;
+    }
+    if is_powershell_cmdlet(v) {
         return true;
     }
     let is_ident_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
@@ -584,6 +620,26 @@ fn has_sequence(v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn powershell_cmdlets_are_references() {
+        for v in [
+            "Read-Host",
+            "Get-Credential",
+            "ConvertTo-SecureString",
+            "Get-AzKeyVaultSecret",
+        ] {
+            assert!(is_placeholder(v, PlaceholderPolicy::Generic), "{v}");
+        }
+        for v in [
+            "Read-hostXk9",
+            "Zq8x-K2vRw9LmT4pB",
+            "Get-",
+            "Tr0ub4dor-3xQz7",
+        ] {
+            assert!(!is_powershell_cmdlet(v), "{v}");
+        }
+    }
     use PlaceholderPolicy::*;
 
     #[test]
