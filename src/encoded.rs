@@ -10,8 +10,11 @@
 //! 12 characters). Whatever decodes to binary (a random key, an image, a DER blob) is
 //! left alone: only text is rescanned.
 //!
-//! Cost is bounded: the span search is one pass over the text (skipping ahead over runs too short
-//! to matter), a run is rejected on its first decoded bytes when they are not text, and the
+//! The other carriers of base64 credentials (kubeconfig `*-data`, Docker `"auth"`,
+//! `Authorization: Basic`, `.npmrc` `_auth`) need no special case here: their values are long
+//! enough, and the rules in `rules/carriers.toml` match the decoded lines.
+//!
+//! Cost is bounded: the span search is one pass over the text, 16 bytes at a time, a run is rejected on its first decoded bytes when they are not text, and the
 //! caller gives a byte budget for decoded output ([`find`]).
 //!
 //! Neighbours: the matcher rescans the [`Decoded`] lines and maps findings back to the span;
@@ -28,8 +31,6 @@ pub const MIN_BASE64_RUN: usize = 16;
 pub const MIN_CARRIER_RUN: usize = 4;
 /// Runs longer than this are not decoded (a kubeconfig certificate is a few KiB).
 pub const MAX_RUN: usize = 1024 * 1024;
-/// How far back on its line a carrier's key may be.
-const CARRIER_LOOKBACK: usize = 64;
 
 /// One decoding step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -82,7 +83,8 @@ pub fn find(
     if k8s_secret {
         let long: std::collections::HashSet<usize> = runs.iter().map(|r| r.start).collect();
         for run in secret_data_values(text, within.clone()) {
-            if !long.contains(&run.start) && in_carrier(text, run.start, k8s_secret, &line_of) {
+            let (a, _) = line_of(text, run.start);
+            if !long.contains(&run.start) && is_data_entry(&text[a..run.start]) {
                 runs.push(run);
             }
         }
@@ -294,40 +296,6 @@ fn is_kubernetes_secret(text: &[u8]) -> bool {
         || memchr::memmem::find(head, b"\"kind\":\"Secret\"").is_some()
 }
 
-/// Whether the base64 run at `start` is the value of a known carrier: Docker `"auth"`,
-/// `Authorization: Basic`, `.npmrc` `_auth`/`_password`, kubeconfig `*-data`, or any `key: value`
-/// entry of a Kubernetes `Secret`.
-fn in_carrier(
-    text: &[u8],
-    start: usize,
-    k8s_secret: bool,
-    line_of: &impl Fn(&[u8], usize) -> (usize, usize),
-) -> bool {
-    let (a, _) = line_of(text, start);
-    let lo = start.saturating_sub(CARRIER_LOOKBACK).max(a);
-    let before = String::from_utf8_lossy(&text[lo..start]).to_ascii_lowercase();
-    let key = before.trim_end_matches(['"', '\'', ' ', '\t']);
-    let key = key
-        .strip_suffix(':')
-        .or_else(|| key.strip_suffix('='))
-        .map(|k| k.trim_end_matches(['"', '\'', ' ', '\t']));
-    if before.trim_end().ends_with("basic") {
-        return true;
-    }
-    let Some(key) = key else {
-        return false;
-    };
-    let name = key
-        .rsplit(['"', '\'', ' ', '\t', ':', '{', ','])
-        .next()
-        .unwrap_or(key);
-    name == "auth"
-        || name == "_auth"
-        || name == "_password"
-        || name.ends_with("-data")
-        || (k8s_secret && is_data_entry(&text[a..start]))
-}
-
 /// Whether a line so far is an indented YAML key (`  password: `), as in a `Secret`'s `data:`.
 fn is_data_entry(prefix: &[u8]) -> bool {
     let Some(rest) = prefix
@@ -337,6 +305,10 @@ fn is_data_entry(prefix: &[u8]) -> bool {
         return false;
     };
     let rest = rest.trim_ascii();
+    let rest = rest
+        .strip_suffix(b"\"")
+        .or_else(|| rest.strip_suffix(b"'"))
+        .map_or(rest, <[u8]>::trim_ascii_end);
     let Some(key) = rest.strip_suffix(b":") else {
         return false;
     };
@@ -591,6 +563,8 @@ mod tests {
         let found = decode_all(&secret);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].2, "  password: hunter2");
+        let quoted = format!("kind: Secret\ndata:\n  password: \"{}\"\n", b64("hunter2"));
+        assert_eq!(decode_all(&quoted)[0].2, "  password: \"hunter2\"");
         // Not a Secret: the same entry is not a carrier.
         assert!(decode_all(&format!("data:\n  password: {}\n", b64("hunter2"))).is_empty());
     }
