@@ -346,3 +346,46 @@ fn pre_receive_takes_its_settings_from_the_server_not_the_pushed_branch() {
     assert!(!out.status.success(), "pushed: {}", stderr(&out));
     assert!(stderr(&out).contains(GITHUB_RULE), "{}", stderr(&out));
 }
+
+#[test]
+fn pre_push_under_pre_commit_reads_the_push_from_its_environment() {
+    let (_server, client) = server_and_client();
+    client.write("a.txt", "clean\n");
+    let c1 = client.commit_all("clean");
+    client.write("b.txt", token(1));
+    let c2 = client.commit_all("leak");
+    let run = |vars: &[(&str, &str)]| {
+        let mut cmd = client.sealant();
+        cmd.args(["pre-push", "--format", "jsonl"]);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        // pre-commit forwards no standard input: it must not be waited on.
+        cmd.write_stdin("").output().unwrap()
+    };
+    // A range: only the commits after FROM.
+    let out = run(&[
+        ("PRE_COMMIT_REMOTE_NAME", "origin"),
+        ("PRE_COMMIT_FROM_REF", c1.as_str()),
+        ("PRE_COMMIT_TO_REF", c2.as_str()),
+        ("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/main"),
+        ("PRE_COMMIT_REMOTE_BRANCH", "refs/heads/main"),
+    ]);
+    out.assert_exit(1);
+    let f = jsonl(&out.stdout);
+    assert_eq!(f.len(), 1, "{}", stdout(&out));
+    assert_eq!(f[0]["path"], "b.txt");
+    // The clean range passes.
+    run(&[
+        ("PRE_COMMIT_REMOTE_NAME", "origin"),
+        ("PRE_COMMIT_FROM_REF", c1.as_str()),
+        ("PRE_COMMIT_TO_REF", c1.as_str()),
+    ])
+    .assert_exit(0);
+    // A whole new history: pre-commit names only the remote and branch.
+    let out = run(&[
+        ("PRE_COMMIT_REMOTE_NAME", "origin"),
+        ("PRE_COMMIT_LOCAL_BRANCH", "refs/heads/main"),
+    ]);
+    out.assert_exit(1);
+}
