@@ -5,6 +5,8 @@ mod util;
 
 /// The baseline: matching, determinism, imports, and the team flow.
 mod baseline;
+/// The GitHub Action and the GitLab CI template, their shell steps run locally.
+mod ci_templates;
 /// The labelled corpus: precision, recall and F1 per rule family and confidence level.
 mod corpus;
 /// Decode and rescan: base64, percent-encoding and escapes in every mode.
