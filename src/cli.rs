@@ -66,8 +66,17 @@ pub enum Command {
     Config(ConfigCommand),
     /// Print a shell completion script to standard output.
     Completions(CompletionsArgs),
-    /// Print the sealant(1) man page (roff) to standard output.
-    Man,
+    /// Print the sealant(1) man page (roff) to standard output, or write every page to a folder.
+    Man(ManArgs),
+}
+
+/// `sealant man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write sealant.1 and a page per subcommand (sealant-history.1, sealant-baseline-update.1,
+    /// ...) into DIR instead, creating it.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// `sealant config ...`.

@@ -49,6 +49,25 @@ fn man_page_is_roff_with_the_subcommands() {
 }
 
 #[test]
+fn man_dir_writes_a_page_per_subcommand() {
+    let dir = TestDir::new();
+    dir.run(&["man", "--dir", "out/man1"]).assert_exit(0);
+    for page in [
+        "sealant.1",
+        "sealant-history.1",
+        "sealant-staged.1",
+        "sealant-baseline-update.1",
+        "sealant-config-check.1",
+    ] {
+        let text = dir.read_text(&format!("out/man1/{page}"));
+        assert!(text.lines().any(|l| l.starts_with(".TH ")), "{page}");
+    }
+    assert!(dir
+        .read_text("out/man1/sealant-history.1")
+        .contains("config\\-rev"));
+}
+
+#[test]
 fn help_ends_with_an_example_per_use_and_each_parses() {
     const EXAMPLES: &[&str] = &[
         "sealant install",

@@ -1,7 +1,7 @@
 //! `sealant completions SHELL` (clap_complete) and `sealant man` (clap_mangen): generated from
 //! the same clap definition the parser uses, so they cannot drift from the real options.
 
-use crate::cli::{Cli, CompletionsArgs};
+use crate::cli::{Cli, CompletionsArgs, ManArgs};
 use crate::exit::ExitStatus;
 use anyhow::{Context, Result};
 use clap::CommandFactory;
@@ -15,8 +15,17 @@ pub(super) fn completions(args: CompletionsArgs) -> Result<ExitStatus> {
     write_stdout(&buf)
 }
 
-/// Prints sealant(1): the top-level page, with a SUBCOMMANDS section naming every command.
-pub(super) fn man() -> Result<ExitStatus> {
+/// Prints sealant(1): the top-level page, with a SUBCOMMANDS section naming every command. With
+/// `--dir`, writes that page and one per subcommand (`sealant-baseline-update.1`) into the folder.
+pub(super) fn man(args: ManArgs) -> Result<ExitStatus> {
+    if let Some(dir) = args.dir {
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        clap_mangen::generate_to(Cli::command(), &dir)
+            .with_context(|| format!("cannot write man pages to {}", dir.display()))?;
+        super::say_fmt!("man pages written to {}", dir.display());
+        return Ok(ExitStatus::Clean);
+    }
     let mut buf = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut buf)

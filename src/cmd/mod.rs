@@ -49,7 +49,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Baseline(cmd) => baseline::run(cmd),
         Command::Config(cmd) => config::run(cmd),
         Command::Completions(args) => docs::completions(args),
-        Command::Man => docs::man(),
+        Command::Man(args) => docs::man(args),
     }
 }
 
