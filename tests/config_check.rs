@@ -211,3 +211,19 @@ fn a_custom_rule_without_examples_is_a_warning() {
     );
     assert!(stdout(&out).contains("  custom: acme-token"));
 }
+
+#[test]
+fn a_custom_rule_whose_allowlist_allows_everything_is_a_warning() {
+    let toml = format!(
+        "{}\n[rule.allowlist]\nregexes = [\".*\"]\n",
+        &CUSTOM[CUSTOM.find("[[rule]]").unwrap()..]
+    );
+    let dir = TestDir::with(&[(".sealant.toml", toml.as_bytes())]);
+    let out = dir.run(&["config", "check"]);
+    out.assert_exit(0);
+    let err = stderr(&out);
+    assert!(
+        err.contains("rule `acme-token`: its allowlist's regex `.*` matches every secret"),
+        "{err}"
+    );
+}

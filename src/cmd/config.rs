@@ -5,7 +5,8 @@
 //! Besides what a scan already rejects (malformed TOML, unknown keys, unknown disabled rules,
 //! invalid custom rules or allowlist regexes), it rejects configs that are valid but would make
 //! every scan pass without looking: no rules left enabled, or a global allowlist entry that allows
-//! every path or every secret. A custom rule without examples is a warning.
+//! every path or every secret. A custom rule without examples, or whose own allowlist allows
+//! everything, is a warning.
 
 use crate::allow::{Allowlist, AllowlistSpec};
 use crate::cli::ConfigCommand;
@@ -47,6 +48,12 @@ fn check(path: Option<std::path::PathBuf>) -> Result<ExitStatus> {
     compile_rules(&config, settings.inline_allow)?;
 
     for r in &file.rule {
+        if let Some(problem) = r.allowlist.as_ref().and_then(allows_everything) {
+            super::say_fmt!(
+                "warning: {where_}: rule `{}`: its allowlist's {problem}, so the rule never reports anything",
+                r.id
+            );
+        }
         if r.examples.is_empty() {
             super::say_fmt!(
                 "warning: {where_}: rule `{}` has no examples (add `examples = [...]` so `sealant rules check {where_}` can show it matches)",
