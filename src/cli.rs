@@ -9,12 +9,36 @@ use std::path::PathBuf;
 /// Exit codes: 0 no new findings, 1 new findings, 2 usage, config or I/O error
 /// (the scan could not show the content is clean).
 #[derive(Debug, Parser)]
-#[command(name = "sealant", version, about, long_about, propagate_version = true)]
+#[command(
+    name = "sealant",
+    version,
+    about,
+    long_about,
+    propagate_version = true,
+    after_help = EXAMPLES,
+    after_long_help = EXAMPLES
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The examples `sealant --help` ends with: one per way sealant is used.
+pub const EXAMPLES: &str = "\
+Examples:
+  Pre-commit gate (install the hook once; it runs `sealant staged`):
+    sealant install
+    sealant staged
+
+  CI: the commits a branch adds, as SARIF for code scanning:
+    sealant history origin/main..HEAD --format sarif -o sealant.sarif
+
+  Audit every commit reachable from any ref:
+    sealant history --all
+
+  Accept today's findings and gate only new ones:
+    sealant baseline update";
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
@@ -37,6 +61,42 @@ pub enum Command {
     /// Manage the baseline of accepted findings (.sealant-baseline.json).
     #[command(subcommand)]
     Baseline(BaselineCommand),
+    /// Validate .sealant.toml and show the settings it gives.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script to standard output.
+    Completions(CompletionsArgs),
+    /// Print the sealant(1) man page (roff) to standard output, or write every page to a folder.
+    Man(ManArgs),
+}
+
+/// `sealant man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write sealant.1 and a page per subcommand (sealant-history.1, sealant-baseline-update.1,
+    /// ...) into DIR instead, creating it.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// `sealant config ...`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the config and print the effective rules, allowlist and scan settings (exit 2
+    /// on a bad config, or one that would scan nothing).
+    Check {
+        /// Config file (default: .sealant.toml at the repository root or the current directory).
+        #[arg(long, short = 'c', value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
+/// `sealant completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Options shared by every scanning command.

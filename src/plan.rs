@@ -304,7 +304,7 @@ fn thread_count(requested: Option<usize>) -> (usize, Option<String>) {
 
 /// The effective rules with the global allowlist (plus [`SCANNER_FILES`]), compiled. A custom
 /// rule or allowlist regex that does not compile is an error naming it.
-fn compile_rules(config: &Config, inline: InlineAllow) -> Result<RuleSet, PlanError> {
+pub(crate) fn compile_rules(config: &Config, inline: InlineAllow) -> Result<RuleSet, PlanError> {
     let mut spec = config.file.allowlist.clone();
     spec.paths.extend(SCANNER_FILES.map(String::from));
     let allow_error = |source| ConfigError::Allow {

@@ -7,6 +7,10 @@ mod util;
 mod baseline;
 /// The GitHub Action and the GitLab CI template, their shell steps run locally.
 mod ci_templates;
+/// `sealant completions`, `sealant man` and the examples in `--help`.
+mod cli_docs;
+/// `sealant config check`: the effective config, and configs that are wrong or scan nothing.
+mod config_check;
 /// The labelled corpus: precision, recall and F1 per rule family and confidence level.
 mod corpus;
 /// Decode and rescan: base64, percent-encoding and escapes in every mode.

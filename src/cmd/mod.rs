@@ -13,6 +13,8 @@ macro_rules! say {
 pub(crate) use say as say_fmt;
 
 mod baseline;
+mod config;
+mod docs;
 mod history;
 mod install;
 mod progress;
@@ -45,6 +47,9 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Install(args) => install::run(args),
         Command::Rules(cmd) => rules::run(cmd),
         Command::Baseline(cmd) => baseline::run(cmd),
+        Command::Config(cmd) => config::run(cmd),
+        Command::Completions(args) => docs::completions(args),
+        Command::Man(args) => docs::man(args),
     }
 }
 
