@@ -53,6 +53,9 @@ pub enum Command {
     PrePush(PrePushArgs),
     /// Server-side pre-receive hook: scan pushed commits (reads `<old> <new> <ref>` on stdin).
     PreReceive(GitArgs),
+    /// Set a repository up: a commented .sealant.toml, a baseline of what is there now, the
+    /// pre-commit hook, and a .gitignore check. Never overwrites; a second run changes nothing.
+    Init(InitArgs),
     /// Install a git pre-commit hook that runs `sealant staged`.
     Install(InstallArgs),
     /// List built-in and configured rules, or check rules' examples.
@@ -209,6 +212,20 @@ pub struct InstallArgs {
     /// Replace an existing pre-commit hook.
     #[arg(long)]
     pub force: bool,
+    /// Repository (default: discovered from the current directory).
+    #[arg(long, short = 'C', value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+}
+
+/// `sealant init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Accept every current finding into the new baseline without asking (for scripts).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Append the missing secret patterns (.env, .env.*, *.pem, *.key, ...) to .gitignore.
+    #[arg(long)]
+    pub fix_gitignore: bool,
     /// Repository (default: discovered from the current directory).
     #[arg(long, short = 'C', value_name = "DIR")]
     pub repo: Option<PathBuf>,

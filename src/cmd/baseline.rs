@@ -56,6 +56,30 @@ fn target(args: &BaselineFileArgs) -> Result<Target> {
     Ok(Target { root, path })
 }
 
+/// How many findings a baseline of `root` would accept (a whole-root scan, no baseline).
+pub(super) fn count_for_root(root: &std::path::Path) -> Result<usize> {
+    let args = root_args(root);
+    let t = target(&args)?;
+    Ok(scan_all(&t, &args, None)?.findings.len())
+}
+
+/// `baseline create` for `root` (refuses to overwrite an existing baseline).
+pub(super) fn create_for_root(root: &std::path::Path) -> Result<ExitStatus> {
+    create(BaselineArgs {
+        file: root_args(root),
+        force: false,
+        max_file_size: None,
+    })
+}
+
+fn root_args(root: &std::path::Path) -> BaselineFileArgs {
+    BaselineFileArgs {
+        baseline: None,
+        config: None,
+        root: Some(root.to_path_buf()),
+    }
+}
+
 /// Scans the whole root with no baseline applied.
 fn scan_all(t: &Target, args: &BaselineFileArgs, max_file_size: Option<u64>) -> Result<Outcome> {
     let options = Options {

@@ -8,6 +8,12 @@ use crate::exit::ExitStatus;
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 
+/// Where git looks for the pre-commit hook of the repository at (or above) `dir`.
+pub(super) fn pre_commit_hook(dir: Option<&std::path::Path>) -> Result<PathBuf> {
+    let repo = crate::git::open(dir)?;
+    Ok(hooks_dir(&repo)?.join("pre-commit"))
+}
+
 /// Runs `sealant install`.
 pub(super) fn run(args: InstallArgs) -> Result<ExitStatus> {
     let repo = crate::git::open(args.repo.as_deref())?;

@@ -16,6 +16,7 @@ mod baseline;
 mod config;
 mod docs;
 mod history;
+mod init;
 mod install;
 mod progress;
 mod push;
@@ -44,6 +45,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::History(args) => history::run(args),
         Command::PrePush(args) => push::run_pre_push(args),
         Command::PreReceive(args) => push::run_pre_receive(args),
+        Command::Init(args) => init::run(args),
         Command::Install(args) => install::run(args),
         Command::Rules(cmd) => rules::run(cmd),
         Command::Baseline(cmd) => baseline::run(cmd),
