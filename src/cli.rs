@@ -257,8 +257,14 @@ pub enum FormatArg {
     Jsonl,
     /// SARIF 2.1.0.
     Sarif,
-    /// JUnit XML (one failed test case per finding).
+    /// JUnit XML, for Jenkins and GitLab test reports (one failed test case per finding).
     Junit,
+    /// GitLab secret-detection report (schema 15.x), for `artifacts: reports: secret_detection`.
+    Gitlab,
+    /// GitHub Actions workflow commands: one `::error`/`::warning` annotation per finding.
+    Github,
+    /// CSV (RFC 4180) with a header row, one row per finding.
+    Csv,
 }
 
 /// `--min-confidence`.
