@@ -426,10 +426,8 @@ fn sarif_rules_and_run_carry_what_code_scanning_reads() {
     assert_eq!(run["automationDetails"]["id"], "sealant/files/");
     let inv = &run["invocations"][0];
     assert_eq!(inv["executionSuccessful"], true);
-    for k in ["startTimeUtc", "endTimeUtc"] {
-        let t = inv[k].as_str().unwrap();
-        assert!(t.ends_with('Z') && is_gitlab_time(&t[..19]), "{t}");
-    }
+    // No times: the same findings give the same bytes.
+    assert!(inv.get("startTimeUtc").is_none() && inv.get("endTimeUtc").is_none());
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     assert!(rules.len() >= 60);
     for rule in rules {

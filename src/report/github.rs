@@ -6,7 +6,9 @@ use super::{what, ReportContext};
 use crate::finding::{Confidence, Finding};
 use std::io::{self, Write};
 
-/// Escapes a message (the data after `::`): `%`, `\r`, `\n`.
+/// Escapes a message (the data after `::`): `%`, `\r`, `\n` as GitHub documents. Other control
+/// characters and bidirectional overrides (a hostile file name) would reach the log as they are,
+/// so they are shown as `\u{…}` instead.
 pub fn escape_data(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -14,6 +16,11 @@ pub fn escape_data(s: &str) -> String {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
+            c if c.is_control()
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -76,5 +83,9 @@ mod tests {
     fn escapes_as_the_runner_expects() {
         assert_eq!(escape_data("100%\r\nok: a,b"), "100%25%0D%0Aok: a,b");
         assert_eq!(escape_property("a%b:c,d\ne"), "a%25b%3Ac%2Cd%0Ae");
+        assert_eq!(
+            escape_data("a\u{1b}[31m\u{202e}b"),
+            "a\\u{1b}[31m\\u{202e}b"
+        );
     }
 }

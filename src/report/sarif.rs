@@ -3,7 +3,7 @@
 //! descriptions, help (the three ways out), `CWE-798` tags, `security-severity` and `precision`,
 //! which GitHub code scanning and GitLab's SARIF ingestion read.
 
-use super::{utc_timestamp, ReportContext, RuleInfo};
+use super::{ReportContext, RuleInfo};
 use crate::finding::{Confidence, Finding};
 use crate::rules::RuleKind;
 use serde_json::{json, Value};
@@ -153,9 +153,8 @@ pub fn write(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> 
             "automationDetails": { "id": format!("sealant/{}/", ctx.mode.name()) },
             "invocations": [{
                 // False when some paths or objects could not be read: the results may be partial.
+                // No start and end times: a report is the same bytes for the same findings.
                 "executionSuccessful": ctx.read_errors == 0,
-                "startTimeUtc": format!("{}Z", utc_timestamp(ctx.started)),
-                "endTimeUtc": format!("{}Z", utc_timestamp(ctx.finished)),
             }],
             "results": results,
         }]
