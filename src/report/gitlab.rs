@@ -83,8 +83,10 @@ fn vulnerability(f: &Finding, ctx: &ReportContext) -> Value {
         None => json!({ "sha": NO_COMMIT }),
     };
     json!({
+        // No `category`, `cve`, `confidence`, `message` or `scanner` here: schema 15 removed
+        // them from vulnerabilities, and a report that still has them fails its validation.
+        // The report's kind is `scan.type`.
         "id": id(f),
-        "category": "secret_detection",
         "name": truncate(name, 255),
         "description": description,
         "severity": severity(f),
