@@ -255,7 +255,7 @@ pub enum FormatArg {
     Json,
     /// One JSON object per line.
     Jsonl,
-    /// SARIF 2.1.0.
+    /// SARIF 2.1.0, for GitHub code scanning and GitLab (rules with help, CWE-798 and severity).
     Sarif,
     /// JUnit XML, for Jenkins and GitLab test reports (one failed test case per finding).
     Junit,
