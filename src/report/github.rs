@@ -2,7 +2,7 @@
 //! pull request's diff and in the job summary. `::error` for medium and high confidence,
 //! `::warning` for low. Property values and the message are escaped as GitHub's runner expects.
 
-use super::{what, ReportContext};
+use super::{is_file_finding, what, ReportContext};
 use crate::finding::{Confidence, Finding};
 use std::io::{self, Write};
 
@@ -38,13 +38,17 @@ pub fn command(f: &Finding, ctx: &ReportContext) -> String {
         Confidence::Low => "warning",
         Confidence::Medium | Confidence::High => "error",
     };
-    let mut message = format!(
-        "{} detected: {} (rule {}, confidence {})",
-        what(f),
-        ctx.show(f),
+    // A file rule's finding is the file: its description says what is wrong.
+    let mut message = if is_file_finding(f) {
+        format!("{} ", what(f))
+    } else {
+        format!("{} detected: {} ", what(f), ctx.show(f))
+    };
+    message.push_str(&format!(
+        "(rule {}, confidence {})",
         f.rule,
         f.confidence.name()
-    );
+    ));
     if !f.decoded.is_empty() {
         message.push_str(&format!("; found after decoding {}", super::chain(f)));
     }

@@ -61,7 +61,7 @@ pub fn id(f: &Finding) -> String {
 fn vulnerability(f: &Finding, ctx: &ReportContext) -> Value {
     let name = what(f);
     let mut description = if is_file_finding(f) {
-        format!("{name}: the file `{}` is committed", f.path)
+        format!("{name} (`{}`)", f.path)
     } else {
         format!("{name} detected: {}", ctx.show(f))
     };
