@@ -123,22 +123,6 @@ pub struct RuleInfo {
     pub file: bool,
 }
 
-impl ReportContext {
-    /// A context for `mode` with no rule table, started and finished now, and no read errors.
-    pub fn new(secrets: SecretDisplay, mode: Mode) -> Self {
-        let now = SystemTime::now();
-        ReportContext {
-            secrets,
-            color: Color::Never,
-            mode,
-            rules: Vec::new(),
-            started: now,
-            finished: now,
-            read_errors: 0,
-        }
-    }
-}
-
 impl Mode {
     /// The lowercase name (`files`, `staged`, `history`), as in SARIF's `automationDetails`.
     pub fn name(self) -> &'static str {
