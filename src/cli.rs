@@ -332,10 +332,16 @@ pub enum FormatArg {
     Json,
     /// One JSON object per line.
     Jsonl,
-    /// SARIF 2.1.0.
+    /// SARIF 2.1.0, for GitHub code scanning and GitLab (rules with help, CWE-798 and severity).
     Sarif,
-    /// JUnit XML (one failed test case per finding).
+    /// JUnit XML, for Jenkins and GitLab test reports (one failed test case per finding).
     Junit,
+    /// GitLab secret-detection report (schema 15.x), for `artifacts: reports: secret_detection`.
+    Gitlab,
+    /// GitHub Actions workflow commands: one `::error`/`::warning` annotation per finding.
+    Github,
+    /// CSV (RFC 4180) with a header row, one row per finding.
+    Csv,
 }
 
 /// `--min-confidence`.

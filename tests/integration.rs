@@ -19,6 +19,8 @@ mod decoded;
 mod files_and_reuse;
 /// The `fixtures/` projects end to end: exact findings, placeholder-only files, encodings.
 mod fixtures;
+/// CI report formats parsed back: GitLab, GitHub annotations, CSV, SARIF and JUnit details.
+mod formats;
 /// Crash inputs the fuzz targets found, replayed through the targets' own checks.
 mod fuzz_regressions;
 /// `sealant history`: attribution, presence, ranges, `--all`, and unusual repository shapes.

@@ -329,6 +329,15 @@ fn junit_report_has_one_failed_case_per_finding() {
     assert!(xml.starts_with("<?xml"), "{xml}");
     assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
     assert_eq!(xml.matches("<failure ").count(), 2, "{xml}");
+    // The counts Jenkins and GitLab read, on both levels.
+    assert!(
+        xml.contains(r#"<testsuites name="sealant" tests="2" failures="2">"#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(r#"<testsuite name="sealant" tests="2" failures="2">"#),
+        "{xml}"
+    );
     assert!(xml.contains(r#"name="a.env:1:3""#), "{xml}");
     assert!(!xml.contains(&secrets::github(10)));
     let clean = TestDir::with(&[("a.txt", b"nothing\n")]);

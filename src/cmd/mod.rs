@@ -95,6 +95,9 @@ fn options(common: &CommonArgs) -> Options {
                 FormatArg::Jsonl => Format::Jsonl,
                 FormatArg::Sarif => Format::Sarif,
                 FormatArg::Junit => Format::Junit,
+                FormatArg::Gitlab => Format::Gitlab,
+                FormatArg::Github => Format::Github,
+                FormatArg::Csv => Format::Csv,
             },
             output: common.output.clone(),
             secrets: if common.show_secrets {
@@ -118,6 +121,7 @@ fn finish(plan: &Plan, mode: Mode, mut outcome: Outcome, notes: &[String]) -> Re
     let findings = std::mem::take(&mut outcome.findings);
     let cmp = plan.compare(findings, &outcome.scope);
     outcome.stats.elapsed = plan.started.elapsed();
+    let finished = std::time::SystemTime::now();
     let ctx = ReportContext {
         secrets: plan.report.secrets,
         color: plan.report.color,
@@ -126,8 +130,18 @@ fn finish(plan: &Plan, mode: Mode, mut outcome: Outcome, notes: &[String]) -> Re
             .rules
             .rules()
             .iter()
-            .map(|r| (r.id.clone(), r.description.clone()))
+            .map(|r| report::RuleInfo {
+                id: r.id.clone(),
+                description: r.description.clone(),
+                kind: r.kind,
+                file: r.files.is_some(),
+            })
             .collect(),
+        started: finished
+            .checked_sub(outcome.stats.elapsed)
+            .unwrap_or(finished),
+        finished,
+        read_errors: outcome.errors.len(),
     };
     match &plan.report.output {
         Some(path) => {

@@ -1,13 +1,19 @@
-//! Reporters: turn findings into text, JSON, JSON Lines, SARIF or JUnit XML. They know findings and a little
+//! Reporters: turn findings into text, JSON, JSON Lines, SARIF, JUnit XML, a GitLab
+//! secret-detection report, GitHub workflow commands or CSV. They know findings and a little
 //! context ([`ReportContext`]); they never scan, filter or decide exit codes.
 
+pub mod csv;
+pub mod github;
+pub mod gitlab;
 pub mod json;
 pub mod junit;
 pub mod sarif;
 pub mod text;
 
 use crate::finding::Finding;
+use crate::rules::RuleKind;
 use std::io::{self, Write};
+use std::time::SystemTime;
 
 /// Output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +28,12 @@ pub enum Format {
     Sarif,
     /// JUnit XML.
     Junit,
+    /// GitLab secret-detection report (schema 15.x).
+    Gitlab,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// CSV (RFC 4180), one row per finding.
+    Csv,
 }
 
 /// Whether secrets are printed.
@@ -88,8 +100,38 @@ pub struct ReportContext {
     pub color: Color,
     /// Mode.
     pub mode: Mode,
-    /// All rules (id, description) for SARIF's rule table.
-    pub rules: Vec<(String, String)>,
+    /// All rules, for SARIF's rule table.
+    pub rules: Vec<RuleInfo>,
+    /// When the scan started (wall clock).
+    pub started: SystemTime,
+    /// When it finished (wall clock).
+    pub finished: SystemTime,
+    /// How many paths or objects could not be read: the run did not see everything.
+    pub read_errors: usize,
+}
+
+/// What a report says about a rule besides its findings.
+#[derive(Clone, Debug)]
+pub struct RuleInfo {
+    /// Rule id.
+    pub id: String,
+    /// Description (may be empty).
+    pub description: String,
+    /// Specific, contextual or generic.
+    pub kind: RuleKind,
+    /// A file rule: the file itself is the finding.
+    pub file: bool,
+}
+
+impl Mode {
+    /// The lowercase name (`files`, `staged`, `history`), as in SARIF's `automationDetails`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Files => "files",
+            Mode::Staged => "staged",
+            Mode::History => "history",
+        }
+    }
 }
 
 impl ReportContext {
@@ -119,6 +161,9 @@ pub fn write(
         Format::Jsonl => json::write_lines(findings, ctx, out),
         Format::Sarif => sarif::write(findings, ctx, out),
         Format::Junit => junit::write(findings, ctx, out),
+        Format::Gitlab => gitlab::write(findings, ctx, out),
+        Format::Github => github::write(findings, ctx, out),
+        Format::Csv => csv::write(findings, ctx, out),
     }
 }
 
@@ -129,4 +174,59 @@ pub fn chain(f: &Finding) -> String {
         .map(|e| e.name())
         .collect::<Vec<_>>()
         .join(" → ")
+}
+
+/// The description, or the rule id when the rule has none.
+pub fn what(f: &Finding) -> &str {
+    if f.description.is_empty() {
+        &f.rule
+    } else {
+        &f.description
+    }
+}
+
+/// Whether a finding is a file rule's (a committed `.env`): it has no secret value.
+pub fn is_file_finding(f: &Finding) -> bool {
+    f.secret.expose().is_empty()
+}
+
+/// A UTC time as `YYYY-MM-DDTHH:MM:SS` (what GitLab's report schema requires; no zone, no
+/// fraction). Times before 1970 print as the epoch.
+pub fn utc_timestamp(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn timestamps_are_utc_civil_time() {
+        let at = |s| utc_timestamp(SystemTime::UNIX_EPOCH + Duration::from_secs(s));
+        assert_eq!(at(0), "1970-01-01T00:00:00");
+        assert_eq!(at(951_782_400), "2000-02-29T00:00:00");
+        assert_eq!(at(1_709_210_096), "2024-02-29T12:34:56");
+        assert_eq!(at(4_102_444_799), "2099-12-31T23:59:59");
+    }
 }
