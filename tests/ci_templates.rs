@@ -191,9 +191,15 @@ fn gitlab_template_fails_a_merge_request_that_adds_a_secret() {
         return;
     };
     assert_eq!(code, Some(1));
-    let report = repo.read_text("sealant.sarif");
-    assert!(report.contains("app.env"), "{report}");
-    assert!(!report.contains(&secrets::github(62)));
+    let report: serde_json::Value =
+        serde_json::from_slice(&repo.read("gl-secret-detection-report.json")).unwrap();
+    assert_eq!(report["scan"]["type"], "secret_detection");
+    let vulns = report["vulnerabilities"].as_array().unwrap();
+    assert!(
+        vulns.iter().any(|v| v["location"]["file"] == "app.env"),
+        "{report}"
+    );
+    assert!(!report.to_string().contains(&secrets::github(62)));
 
     let (_server, clean) = branch_with(None);
     assert_eq!(run_gitlab(&clean), Some(Some(0)));
