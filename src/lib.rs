@@ -10,17 +10,19 @@
 //!            scan::Pipeline::run  (rayon map_init: one Worker per thread)
 //!                 load (file / source::blob) → content::decode → matcher::Matcher::find
 //!                 (keywords → per-thread regex → entropy / placeholder / allowlists
-//!                  → confidence from context (`context`, `matcher::nearby`) and `validate`)
+//!                  → confidence from context (`context`, `matcher::nearby`) and `validate`
+//!                  → `encoded` spans decoded in place and rescanned) + file rules on the path
 //!                              ▼
 //!            Batch (findings per candidate) ─► history attribution / staged old-secret filter
 //!                              ▼
-//!            Outcome (findings, errors, stats, baseline::Scope)
+//!            Outcome (findings, errors, stats, baseline::Scope) + `reuse` across environments
 //!                              ▼
 //!            baseline::compare ─► report::{text,json,sarif,junit} ─► ExitStatus (0 / 1 / 2)
 //! ```
 //!
 //! The library modules know neither the CLI nor each other's internals: `rules` → `allow`;
-//! `matcher` → `rules`, `allow`, `placeholder`, `context`, `validate`; `source` → `content`,
+//! `matcher` → `rules`, `allow`, `placeholder`, `context`, `validate`, `encoded`; `scan` →
+//! `reuse`; `source` → `content`,
 //! `git`; `scan` wires sources to the matcher; `plan` stages everything a command needs; `cmd` is
 //! the command-line edge, the only library module that sees `cli`. The `use crate::` graph is a
 //! DAG.
