@@ -226,6 +226,12 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// Whether this is a file rule's finding (a committed `.env`, a keystore): the file itself is
+    /// the finding, and it has no secret value.
+    pub fn is_file_finding(&self) -> bool {
+        self.secret.expose().is_empty()
+    }
+
     /// Orders findings for output: path, then position, then rule.
     pub fn sort_key(&self) -> (&str, Location, &str) {
         (&self.path, self.location, &self.rule)

@@ -81,7 +81,7 @@ pub fn detect(
     let mut by_value: BTreeMap<&str, Vec<Seen<'_>>> = BTreeMap::new();
     for f in findings {
         let value = f.secret.expose();
-        if value.is_empty() || f.rule == RULE_ID {
+        if f.is_file_finding() || f.rule == RULE_ID {
             continue;
         }
         let paths =

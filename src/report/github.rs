@@ -2,7 +2,7 @@
 //! pull request's diff and in the job summary. `::error` for medium and high confidence,
 //! `::warning` for low. Property values and the message are escaped as GitHub's runner expects.
 
-use super::{is_file_finding, what, ReportContext};
+use super::{what, ReportContext};
 use crate::finding::{Confidence, Finding};
 use std::io::{self, Write};
 
@@ -39,7 +39,7 @@ pub fn command(f: &Finding, ctx: &ReportContext) -> String {
         Confidence::Medium | Confidence::High => "error",
     };
     // A file rule's finding is the file: its description says what is wrong.
-    let mut message = if is_file_finding(f) {
+    let mut message = if f.is_file_finding() {
         format!("{} ", what(f))
     } else {
         format!("{} detected: {} ", what(f), ctx.show(f))

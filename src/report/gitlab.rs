@@ -3,7 +3,7 @@
 //! `raw_source_code_extract`, and the message carries only the redacted form (or the value with
 //! `--show-secrets`).
 
-use super::{is_file_finding, utc_timestamp, what, ReportContext};
+use super::{utc_timestamp, what, ReportContext};
 use crate::finding::{Confidence, Finding};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -19,7 +19,7 @@ pub const NO_COMMIT: &str = "0000000";
 /// GitLab's severity for a finding: file rules `Medium`; otherwise by confidence, high
 /// `Critical`, medium `High`, low `Low`.
 pub fn severity(f: &Finding) -> &'static str {
-    if is_file_finding(f) {
+    if f.is_file_finding() {
         return "Medium";
     }
     match f.confidence {
@@ -60,7 +60,7 @@ pub fn id(f: &Finding) -> String {
 
 fn vulnerability(f: &Finding, ctx: &ReportContext) -> Value {
     let name = what(f);
-    let mut description = if is_file_finding(f) {
+    let mut description = if f.is_file_finding() {
         format!("{name} (`{}`)", f.path)
     } else {
         format!("{name} detected: {}", ctx.show(f))

@@ -138,7 +138,7 @@ impl ReportContext {
     /// The secret as it may be printed.
     /// A file rule's finding (a committed `.env`) has no secret: it shows `(file)`.
     pub fn show(&self, f: &Finding) -> String {
-        if f.secret.expose().is_empty() {
+        if f.is_file_finding() {
             return "(file)".to_string();
         }
         match self.secrets {
@@ -185,11 +185,6 @@ pub fn what(f: &Finding) -> &str {
     }
 }
 
-/// Whether a finding is a file rule's (a committed `.env`): it has no secret value.
-pub fn is_file_finding(f: &Finding) -> bool {
-    f.secret.expose().is_empty()
-}
-
 /// A UTC time as `YYYY-MM-DDTHH:MM:SS` (what GitLab's report schema requires; no zone, no
 /// fraction). Times before 1970 print as the epoch.
 pub fn utc_timestamp(t: SystemTime) -> String {
@@ -198,16 +193,7 @@ pub fn utc_timestamp(t: SystemTime) -> String {
         .map(|d| d.as_secs())
         .unwrap_or(0);
     let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = crate::baseline::civil_from_days(days);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
         rem / 3600,

@@ -421,7 +421,7 @@ impl History {
             for f in findings {
                 // A file finding (no secret) is about its path: attributed to where that path
                 // got this blob, and grouped per path.
-                let path_bound = f.secret.expose().is_empty();
+                let path_bound = f.is_file_finding();
                 let ii = if path_bound {
                     blob.introductions.iter().position(|i| i.path == f.path)
                 } else {
