@@ -140,9 +140,18 @@ pub struct CommonArgs {
     /// Colour for the text report.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// Group the text report by file, a heading per file (default on a terminal).
+    #[arg(long, overrides_with = "no_heading")]
+    pub heading: bool,
+    /// One `path:line:col` line per finding (default when piped or written to a file).
+    #[arg(long, overrides_with = "heading")]
+    pub no_heading: bool,
     /// No summary or progress on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Print how long each phase took (config and rules, listing, scanning, baseline, report).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 /// `sealant scan`.

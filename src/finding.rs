@@ -223,6 +223,9 @@ pub struct Finding {
     /// The decodings that revealed the secret, outermost first (`[base64]` for a value in a
     /// Kubernetes `Secret`); empty for a secret found as written.
     pub decoded: Vec<Encoding>,
+    /// The line the secret is on, redacted (`excerpt`): the text report's line of context.
+    /// `None` for file findings and where the line was not at hand.
+    pub excerpt: Option<String>,
 }
 
 impl Finding {

@@ -16,7 +16,10 @@ use crate::config::{Config, ConfigError, ScanSettings, CONFIG_FILE_NAME};
 use crate::finding::{Confidence, Finding, FingerprintKey};
 use crate::git::{self, GitError, HookRepo};
 use crate::matcher::{InlineAllow, RuleSet};
-use crate::report::{Color, ColorChoice, Format, ReportOptions, SecretDisplay};
+use crate::phases::Phases;
+use crate::report::{
+    Color, ColorChoice, Format, Layout, LayoutChoice, ReportOptions, SecretDisplay,
+};
 use crate::scan::Pipeline;
 use crate::source::commits::{self, Selected};
 use crate::source::worktree::{IgnoreFiles, Symlinks, WalkOptions};
@@ -83,8 +86,12 @@ pub struct ReportRequest {
     pub secrets: SecretDisplay,
     /// Colour.
     pub color: ColorChoice,
+    /// Text layout.
+    pub layout: LayoutChoice,
     /// No summary or progress on stderr.
     pub quiet: bool,
+    /// Timing per phase on stderr.
+    pub verbose: bool,
 }
 
 impl Default for ReportRequest {
@@ -94,7 +101,9 @@ impl Default for ReportRequest {
             output: None,
             secrets: SecretDisplay::Redacted,
             color: ColorChoice::Never,
+            layout: LayoutChoice::Flat,
             quiet: true,
+            verbose: false,
         }
     }
 }
@@ -167,6 +176,8 @@ pub struct Plan {
     pub notes: Vec<String>,
     /// When planning started (the summary's elapsed time).
     pub started: Instant,
+    /// Time per phase (`--verbose`); planning itself is the first, `rules`.
+    pub phases: Phases,
 }
 
 impl Plan {
@@ -234,6 +245,11 @@ impl Plan {
             pool,
             notes: note.into_iter().collect(),
             started,
+            phases: {
+                let phases = Phases::new(started);
+                phases.mark("rules");
+                phases
+            },
         })
     }
 
@@ -323,7 +339,7 @@ fn report_options(r: &ReportRequest) -> ReportOptions {
         ColorChoice::Auto => {
             if r.output.is_none()
                 && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             {
                 Color::Always
             } else {
@@ -331,12 +347,22 @@ fn report_options(r: &ReportRequest) -> ReportOptions {
             }
         }
     };
+    let layout = match r.layout {
+        LayoutChoice::Grouped => Layout::Grouped,
+        LayoutChoice::Flat => Layout::Flat,
+        LayoutChoice::Auto if r.output.is_none() && std::io::stdout().is_terminal() => {
+            Layout::Grouped
+        }
+        LayoutChoice::Auto => Layout::Flat,
+    };
     ReportOptions {
         format: r.format,
         output: r.output.clone(),
         secrets: r.secrets,
         color,
+        layout,
         quiet: r.quiet,
+        verbose: r.verbose,
     }
 }
 

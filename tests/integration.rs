@@ -40,3 +40,5 @@ mod push;
 mod scan;
 /// `sealant staged` and `sealant install`: the pre-commit gate and its hook.
 mod staged;
+/// The text report on a terminal and off it: headings, context lines, colour, progress, timing.
+mod terminal;

@@ -241,6 +241,7 @@ fn finding(rule: &str, path: &str) -> Finding {
         occurrences: Vec::new(),
         presence: None,
         decoded: Vec::new(),
+        excerpt: None,
         confidence: Confidence::Medium,
     }
 }

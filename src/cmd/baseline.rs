@@ -95,8 +95,11 @@ fn scan_all(t: &Target, args: &BaselineFileArgs, max_file_size: Option<u64>) -> 
         ignore_files: IgnoreFiles::Respect,
     };
     let (plan, tree) = plan::files(&options, request)?;
+    let progress = super::progress::Progress::new(true);
     let listing = worktree::walk(&tree.walk);
-    let mut batch = plan.pipeline().run(&listing.candidates, &|| {});
+    progress.start_scanning("files", listing.candidates.len() as u64);
+    let mut batch = plan.pipeline().run(&listing.candidates, &|| progress.inc());
+    drop(progress);
     batch.errors.extend(listing.errors);
     let mut outcome = batch.into_outcome(Scope::Complete);
     outcome.add_cross_file_findings(&plan.rules);

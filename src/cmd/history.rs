@@ -57,7 +57,8 @@ pub(super) fn scan_history(
     let history = history::plan(repo, &source.selected.selection, &skip_path, &mut || {
         progress.inc()
     })?;
-    progress.start_scanning(history.blobs.len() as u64);
+    plan.phases.mark("walk");
+    progress.start_scanning("blobs", history.blobs.len() as u64);
 
     let sync = repo.clone().into_sync();
     let candidates = history.candidates();
@@ -66,6 +67,7 @@ pub(super) fn scan_history(
         .with_repo(&sync)
         .run(&candidates, &|| progress.inc());
     drop(candidates);
+    plan.phases.mark("scan");
 
     let head = match source.presence {
         PresenceCheck::Report => history::head_blobs(repo)?,
@@ -87,6 +89,7 @@ pub(super) fn scan_history(
     let mut outcome = Outcome::new(findings, batch, Scope::History);
     outcome.add_cross_file_findings(&plan.rules);
     drop(progress);
+    plan.phases.mark("attribute");
 
     if history.shallow_boundaries > 0 {
         notes.push(format!(

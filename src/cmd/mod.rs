@@ -31,7 +31,7 @@ use crate::exit::ExitStatus;
 use crate::finding::Confidence;
 use crate::matcher::{InlineAllow, MAX_FINDINGS_PER_RULE};
 use crate::plan::{BaselineChoice, Options, Plan, ReportRequest};
-use crate::report::{self, ColorChoice, Format, Mode, ReportContext, SecretDisplay};
+use crate::report::{self, ColorChoice, Format, LayoutChoice, Mode, ReportContext, SecretDisplay};
 use crate::scan::Outcome;
 use crate::terminal::printable;
 use anyhow::{Context, Result};
@@ -110,7 +110,15 @@ fn options(common: &CommonArgs) -> Options {
                 ColorArg::Always => ColorChoice::Always,
                 ColorArg::Never => ColorChoice::Never,
             },
+            layout: if common.heading {
+                LayoutChoice::Grouped
+            } else if common.no_heading {
+                LayoutChoice::Flat
+            } else {
+                LayoutChoice::Auto
+            },
             quiet: common.quiet,
+            verbose: common.verbose,
         },
     }
 }
@@ -120,11 +128,13 @@ fn options(common: &CommonArgs) -> Options {
 fn finish(plan: &Plan, mode: Mode, mut outcome: Outcome, notes: &[String]) -> Result<ExitStatus> {
     let findings = std::mem::take(&mut outcome.findings);
     let cmp = plan.compare(findings, &outcome.scope);
+    plan.phases.mark("baseline");
     outcome.stats.elapsed = plan.started.elapsed();
     let finished = std::time::SystemTime::now();
     let ctx = ReportContext {
         secrets: plan.report.secrets,
         color: plan.report.color,
+        layout: plan.report.layout,
         mode,
         rules: plan
             .rules
@@ -162,6 +172,7 @@ fn finish(plan: &Plan, mode: Mode, mut outcome: Outcome, notes: &[String]) -> Re
             }
         }
     }
+    plan.phases.mark("report");
     for e in &outcome.errors {
         say(&format!("error: {}: {}", e.path, e.message));
     }
@@ -189,6 +200,9 @@ fn finish(plan: &Plan, mode: Mode, mut outcome: Outcome, notes: &[String]) -> Re
                 &all_notes
             ))
         );
+    }
+    if plan.report.verbose {
+        say(&format!("timing: {}", plan.phases.line()));
     }
     Ok(status(
         cmp.new.len() + outcome.truncated.len(),

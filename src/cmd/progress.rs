@@ -1,5 +1,6 @@
-//! The history progress bar: on stderr, only on a terminal, not under CI, not with `--quiet`, and
-//! only once the run has lasted a second (short runs print nothing).
+//! The progress bar of every scanning command (scan, staged, history, baseline): on stderr, only
+//! on a terminal, not under CI, not with `--quiet`, and only once the run has lasted a second
+//! (short runs print nothing). `SEALANT_PROGRESS_DELAY_MS` changes the second (tests use 0).
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
@@ -11,11 +12,19 @@ use std::time::{Duration, Instant};
 pub(super) struct Progress {
     bar: Option<ProgressBar>,
     started: Instant,
+    delay: Duration,
     shown: AtomicBool,
 }
 
 impl Progress {
     const DELAY: Duration = Duration::from_secs(1);
+
+    fn delay() -> Duration {
+        std::env::var("SEALANT_PROGRESS_DELAY_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map_or(Self::DELAY, Duration::from_millis)
+    }
 
     pub(super) fn new(wanted: bool) -> Self {
         let enabled = wanted && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
@@ -24,6 +33,7 @@ impl Progress {
         Progress {
             bar,
             started: Instant::now(),
+            delay: Self::delay(),
             shown: AtomicBool::new(false),
         }
     }
@@ -38,15 +48,16 @@ impl Progress {
         }
     }
 
-    pub(super) fn start_scanning(&self, blobs: u64) {
+    /// Switches to a bar over `len` items (`what`: `files`, `blobs`).
+    pub(super) fn start_scanning(&self, what: &str, len: u64) {
         if let Some(bar) = &self.bar {
-            if let Ok(style) = ProgressStyle::with_template(
-                "{spinner} scanning blobs {bar:30} {pos}/{len} ({eta})",
-            ) {
+            let template =
+                format!("{{spinner}} scanning {what} {{bar:30}} {{pos}}/{{len}} ({{eta}})");
+            if let Ok(style) = ProgressStyle::with_template(&template) {
                 bar.set_style(style);
             }
             bar.reset();
-            bar.set_length(blobs);
+            bar.set_length(len);
         }
     }
 
@@ -54,7 +65,7 @@ impl Progress {
         let Some(bar) = &self.bar else { return };
         bar.inc(1);
         if !self.shown.load(Ordering::Relaxed)
-            && self.started.elapsed() >= Self::DELAY
+            && self.started.elapsed() >= self.delay
             && !self.shown.swap(true, Ordering::Relaxed)
         {
             bar.set_draw_target(ProgressDrawTarget::stderr());

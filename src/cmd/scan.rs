@@ -2,6 +2,7 @@
 //! as `-`. A scan of the whole root can find stale baseline entries; a scan of named files judges
 //! moves between them as a full scan would and never calls an entry stale.
 
+use super::progress::Progress;
 use crate::baseline::Scope;
 use crate::cli::ScanArgs;
 use crate::exit::ExitStatus;
@@ -38,8 +39,13 @@ pub(super) fn run(args: ScanArgs) -> Result<ExitStatus> {
         },
     };
     let (plan, tree) = plan::files(&options, request)?;
+    let progress = Progress::new(!plan.report.quiet);
     let listing = worktree::walk(&tree.walk);
-    let mut batch = plan.pipeline().run(&listing.candidates, &|| {});
+    plan.phases.mark("list");
+    progress.start_scanning("files", listing.candidates.len() as u64);
+    let mut batch = plan.pipeline().run(&listing.candidates, &|| progress.inc());
+    drop(progress);
+    plan.phases.mark("scan");
     for reason in &listing.skipped {
         batch.stats.skip(*reason);
     }
@@ -68,6 +74,7 @@ fn run_stdin(options: &plan::Options) -> Result<ExitStatus> {
         display: stdin::STDIN_PATH.to_string(),
     }];
     let batch = plan.pipeline().run(&candidates, &|| {});
+    plan.phases.mark("scan");
     let scanned = HashSet::from([stdin::STDIN_PATH.to_string()]);
     // Standard input is not a file of the root: every baseline path is untouched.
     let scope = Scope::partial(scanned, plan.baseline.as_ref().map(|b| &b.baseline), |_| {

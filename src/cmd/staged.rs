@@ -34,8 +34,12 @@ pub(super) fn run(args: GitArgs) -> Result<ExitStatus> {
             display: f.path.clone(),
         })
         .collect();
-    let mut batch = pipeline.run(&candidates, &|| {});
+    let progress = super::progress::Progress::new(!plan.report.quiet);
+    progress.start_scanning("files", candidates.len() as u64);
+    let mut batch = pipeline.run(&candidates, &|| progress.inc());
+    drop(progress);
     drop_old_secrets(&pipeline, &changes, &mut batch.found);
+    plan.phases.mark("scan");
     for reason in &changes.skipped {
         batch.stats.skip(*reason);
     }

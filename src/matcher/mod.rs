@@ -296,6 +296,7 @@ impl Matcher {
                     Confidence::Medium
                 },
                 decoded: Vec::new(),
+                excerpt: None,
             });
         }
         out
@@ -335,7 +336,9 @@ impl Matcher {
     /// file's.
     pub fn find_window(&mut self, content: &[u8], path: &str, window: &Window) -> Vec<Finding> {
         let mut budget = DECODE_BUDGET_BASE + 2 * window.report.len();
-        self.find_decoding(content, path, window, 0, &mut budget)
+        let mut findings = self.find_decoding(content, path, window, 0, &mut budget);
+        crate::excerpt::attach(content, window.origin.offset, &mut findings);
+        findings
     }
 
     /// [`Matcher::find_plain`], then the same over every encoded span's decoded line
@@ -566,6 +569,7 @@ impl Matcher {
                     presence: None,
                     confidence,
                     decoded: Vec::new(),
+                    excerpt: None,
                 }
             })
             .collect()

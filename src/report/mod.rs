@@ -65,6 +65,26 @@ pub enum ColorChoice {
     Never,
 }
 
+/// How the text report lays findings out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// One `path:line:col` line per finding (for pipes, logs and editors' "go to").
+    Flat,
+    /// A heading per file, then `line:col` lines under it (for a terminal).
+    Grouped,
+}
+
+/// The layout as asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LayoutChoice {
+    /// Grouped on a terminal, flat otherwise.
+    Auto,
+    /// Grouped (`--heading`).
+    Grouped,
+    /// Flat (`--no-heading`).
+    Flat,
+}
+
 /// How to write the report and the summary.
 #[derive(Clone, Debug)]
 pub struct ReportOptions {
@@ -76,8 +96,12 @@ pub struct ReportOptions {
     pub secrets: SecretDisplay,
     /// Colour, resolved.
     pub color: Color,
+    /// Text layout, resolved.
+    pub layout: Layout,
     /// No summary or progress on stderr.
     pub quiet: bool,
+    /// Timing per phase on stderr (`--verbose`).
+    pub verbose: bool,
 }
 
 /// Which scan mode produced the findings: changes the wording of text hints.
@@ -98,6 +122,8 @@ pub struct ReportContext {
     pub secrets: SecretDisplay,
     /// Colour for text.
     pub color: Color,
+    /// Layout for text.
+    pub layout: Layout,
     /// Mode.
     pub mode: Mode,
     /// All rules, for SARIF's rule table.

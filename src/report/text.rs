@@ -1,8 +1,10 @@
-//! The human report: `path:line:col  rule  redacted-secret`, grouped for history, then the ways out.
+//! The human report: `path:line:col  rule  redacted-secret` and the redacted line under it (or,
+//! on a terminal, a heading per file and `line:col` under it), split into "still at HEAD" and
+//! "history only" for history, then the ways out.
 //! Every value that comes from the scanned content or repository (paths, secrets, commit
 //! authors and summaries) goes through `terminal::printable`: a name cannot drive the terminal.
 
-use super::{Color, Mode, ReportContext};
+use super::{Color, Layout, Mode, ReportContext};
 use crate::finding::{Confidence, Finding, Presence};
 use crate::terminal::printable;
 use std::io::{self, Write};
@@ -14,43 +16,64 @@ fn paint(ctx: &ReportContext, code: &str, s: &str) -> String {
     }
 }
 
-fn line(f: &Finding, ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
-    let loc = format!(
-        "{}:{}:{}",
-        printable(&f.path),
-        f.location.start.line,
-        f.location.start.column
-    );
+/// How a finding's first line starts: the full location (flat), or `line:col` under its file's
+/// heading (grouped).
+#[derive(Clone, Copy)]
+enum Lead {
+    Location,
+    Position,
+}
+
+fn line(f: &Finding, ctx: &ReportContext, lead: Lead, out: &mut dyn Write) -> io::Result<()> {
+    let (loc, indent) = match lead {
+        Lead::Location => (
+            format!(
+                "{}:{}:{}",
+                printable(&f.path),
+                f.location.start.line,
+                f.location.start.column
+            ),
+            "    ",
+        ),
+        Lead::Position => (
+            format!("  {}:{}", f.location.start.line, f.location.start.column),
+            "      ",
+        ),
+    };
     writeln!(
         out,
         "{}  {}  {}  ({})",
         paint(ctx, "1", &loc),
         paint(ctx, "31", &f.rule),
         paint(ctx, "33", &printable(&ctx.show(f))),
-        if f.description.is_empty() {
-            &f.rule
-        } else {
-            &f.description
-        }
+        super::what(f)
     )?;
+    if let Some(excerpt) = &f.excerpt {
+        writeln!(
+            out,
+            "{indent}{} {}",
+            paint(ctx, "2", "|"),
+            printable(excerpt)
+        )?;
+    }
     if !f.decoded.is_empty() {
         writeln!(
             out,
-            "    decoded: the secret is inside a {} value at this position",
+            "{indent}decoded: the secret is inside a {} value at this position",
             super::chain(f)
         )?;
     }
     if f.confidence == Confidence::Low {
         writeln!(
             out,
-            "    low confidence: an example-like value (documentation, test, comment, classic credential, identifier-shaped)"
+            "{indent}low confidence: an example-like value (documentation, test, comment, classic credential, identifier-shaped)"
         )?;
     }
     if let Some(c) = &f.commit {
         let short = &c.commit[..c.commit.len().min(12)];
         writeln!(
             out,
-            "    introduced in {short} by {} <{}> on {}: {}",
+            "{indent}introduced in {short} by {} <{}> on {}: {}",
             printable(&c.author),
             printable(&c.email),
             printable(&c.date),
@@ -59,13 +82,43 @@ fn line(f: &Finding, ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()>
         for o in f.occurrences.iter().take(5) {
             writeln!(
                 out,
-                "    also in {} at {}",
+                "{indent}also in {} at {}",
                 &o.commit[..o.commit.len().min(12)],
                 printable(&o.path)
             )?;
         }
         if f.occurrences.len() > 5 {
-            writeln!(out, "    … and {} more places", f.occurrences.len() - 5)?;
+            writeln!(out, "{indent}… and {} more places", f.occurrences.len() - 5)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `findings` (sorted by path) in the context's layout: flat lines, or a heading per
+/// file with its findings under it.
+fn block(findings: &[&Finding], ctx: &ReportContext, out: &mut dyn Write) -> io::Result<()> {
+    match ctx.layout {
+        Layout::Flat => {
+            for f in findings {
+                line(f, ctx, Lead::Location, out)?;
+            }
+        }
+        Layout::Grouped => {
+            for group in findings.chunk_by(|a, b| a.path == b.path) {
+                let heading = format!(
+                    "{} ({})",
+                    printable(&group[0].path),
+                    if group.len() == 1 {
+                        "1 finding".to_string()
+                    } else {
+                        format!("{} findings", group.len())
+                    }
+                );
+                writeln!(out, "{}", paint(ctx, "35;1", &heading))?;
+                for f in group {
+                    line(f, ctx, Lead::Position, out)?;
+                }
+            }
         }
     }
     Ok(())
@@ -95,9 +148,7 @@ pub fn write(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> 
                     )
                 )
             )?;
-            for f in at_head {
-                line(f, ctx, out)?;
-            }
+            block(&at_head, ctx, out)?;
         }
         if !gone.is_empty() {
             writeln!(
@@ -105,14 +156,10 @@ pub fn write(findings: &[Finding], ctx: &ReportContext, out: &mut dyn Write) -> 
                 "{}",
                 paint(ctx, "1", &format!("Removed, in history only ({}): still exposed to anyone with a clone, rotate", gone.len()))
             )?;
-            for f in gone {
-                line(f, ctx, out)?;
-            }
+            block(&gone, ctx, out)?;
         }
     } else {
-        for f in findings {
-            line(f, ctx, out)?;
-        }
+        block(&findings.iter().collect::<Vec<_>>(), ctx, out)?;
     }
     if findings.is_empty() {
         return Ok(());
