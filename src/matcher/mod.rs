@@ -290,6 +290,7 @@ impl Matcher {
                 commit: None,
                 occurrences: Vec::new(),
                 presence: None,
+                removed: None,
                 confidence: if context::classify(path).is_illustrative() {
                     Confidence::Low
                 } else {
@@ -564,6 +565,7 @@ impl Matcher {
                     commit: None,
                     occurrences: Vec::new(),
                     presence: None,
+                    removed: None,
                     confidence,
                     decoded: Vec::new(),
                 }
