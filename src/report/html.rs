@@ -83,6 +83,16 @@ impl Status {
         }
     }
 
+    /// Whether the page has a card and a column for this status: at HEAD (the scanned files) and
+    /// baselined always, only-in-history in history mode, unknown when there is one.
+    fn shown(self, mode: Mode, counts: &Counts) -> bool {
+        match self {
+            Status::AtHead | Status::Baselined => true,
+            Status::HistoryOnly => mode == Mode::History,
+            Status::Unknown => counts.get(self) > 0,
+        }
+    }
+
     fn hint(self) -> &'static str {
         match self {
             Status::AtHead => "remove and rotate",
@@ -307,14 +317,13 @@ fn summary(page: &mut String, rows: &[(&Finding, Status)], mode: Mode) {
         "<div class=\"card total\"><span class=\"n\" id=\"count-total\" data-count=\"{n}\">{n}</span><span class=\"label\">New secrets</span><span class=\"hint\">not in the baseline</span></div>",
         n = total.new_findings()
     );
-    for s in Status::ALL {
+    let columns: Vec<Status> = Status::ALL
+        .into_iter()
+        .filter(|s| s.shown(mode, &total))
+        .collect();
+    for &s in &columns {
         let n = total.get(s);
-        let shown = match s {
-            Status::AtHead | Status::Baselined => true,
-            Status::HistoryOnly => mode == Mode::History,
-            Status::Unknown => n > 0,
-        };
-        if shown {
+        {
             let _ = writeln!(
                 page,
                 "<div class=\"card {k}\"><span class=\"n\" id=\"count-{k}\" data-count=\"{n}\">{n}</span><span class=\"label\">{label}</span><span class=\"hint\">{hint}</span></div>",
@@ -329,7 +338,7 @@ fn summary(page: &mut String, rows: &[(&Finding, Status)], mode: Mode) {
         page.push_str("<p class=\"clean\">No secrets found.</p>\n</section>\n");
         return;
     }
-    let heads: String = Status::ALL
+    let heads: String = columns
         .iter()
         .map(|s| format!("<th class=\"num\">{}</th>", s.label(mode)))
         .collect();
@@ -342,11 +351,11 @@ fn summary(page: &mut String, rows: &[(&Finding, Status)], mode: Mode) {
     for (rule, (c, description)) in rules {
         let _ = write!(
             page,
-            "<tr data-rule=\"{r}\"><td><code>{r}</code></td><td>{d}</td>",
+            "<tr data-rule=\"{r}\"><td><code class=\"rule\">{r}</code></td><td>{d}</td>",
             r = text(rule),
             d = text(description)
         );
-        for s in Status::ALL {
+        for &s in &columns {
             count_cell(page, s, c.get(s));
         }
         let _ = writeln!(
@@ -366,10 +375,10 @@ fn summary(page: &mut String, rows: &[(&Finding, Status)], mode: Mode) {
     for (path, c) in paths.into_iter().take(MAX_PATHS) {
         let _ = write!(
             page,
-            "<tr data-path=\"{p}\"><td><code>{p}</code></td>",
+            "<tr data-path=\"{p}\"><td><code class=\"path\">{p}</code></td>",
             p = text(path)
         );
-        for s in Status::ALL {
+        for &s in &columns {
             count_cell(page, s, c.get(s));
         }
         let _ = writeln!(
@@ -396,7 +405,7 @@ fn short(commit: &str) -> &str {
 fn date_cell(date: &str) -> String {
     let d = text(date);
     format!(
-        "<td data-key=\"{d}\" title=\"{d}\">{}</td>",
+        "<td class=\"date\" data-key=\"{d}\" title=\"{d}\">{}</td>",
         text(date.get(..10).unwrap_or(date))
     )
 }
@@ -427,8 +436,13 @@ fn table(page: &mut String, rows: &[(&Finding, Status)], ctx: &ReportContext) {
         "</select></label> <span id=\"table-status\" hidden>showing <span id=\"rendered-visible\"></span> \
          of <span id=\"rendered-rows\"></span> rows (",
     );
+    let mut counts = Counts::default();
+    for (_, s) in rows {
+        counts.add(*s);
+    }
     let parts: Vec<String> = Status::ALL
         .iter()
+        .filter(|s| s.shown(ctx.mode, &counts))
         .map(|s| {
             format!(
                 "{}: <span id=\"rendered-{}\"></span>",
@@ -438,7 +452,7 @@ fn table(page: &mut String, rows: &[(&Finding, Status)], ctx: &ReportContext) {
         })
         .collect();
     page.push_str(&parts.join(", "));
-    page.push_str(")</span></div>\n<table id=\"findings\">\n<thead><tr>");
+    page.push_str(")</span></div>\n<div class=\"scroll\">\n<table id=\"findings\">\n<thead><tr>");
     let mut columns = vec![
         ("Status", "num"),
         ("Rule", "text"),
@@ -465,7 +479,7 @@ fn table(page: &mut String, rows: &[(&Finding, Status)], ctx: &ReportContext) {
     for (f, s) in rows {
         finding_row(page, f, *s, ctx, history);
     }
-    page.push_str("</tbody>\n</table>\n</section>\n");
+    page.push_str("</tbody>\n</table>\n</div>\n</section>\n");
 }
 
 fn finding_row(page: &mut String, f: &Finding, s: Status, ctx: &ReportContext, history: bool) {
@@ -490,7 +504,7 @@ fn finding_row(page: &mut String, f: &Finding, s: Status, ctx: &ReportContext, h
     let _ = write!(
         page,
         "<tr data-status=\"{k}\" data-fingerprint=\"{fp}\"><td data-key=\"{order}\"><span class=\"badge {k}\">{status_label}</span></td>\
-         <td title=\"{d}\"><code>{r}</code></td><td data-key=\"{confidence}\">{c}</td><td><code>{p}</code></td>\
+         <td title=\"{d}\"><code class=\"rule\">{r}</code></td><td data-key=\"{confidence}\">{c}</td><td><code class=\"path\">{p}</code></td>\
          <td class=\"num\" data-key=\"{line}\">{line}</td><td><code class=\"secret\">{secret}</code></td>",
         k = s.key(),
         fp = text(f.fingerprint.as_str()),
@@ -522,7 +536,7 @@ fn finding_row(page: &mut String, f: &Finding, s: Status, ctx: &ReportContext, h
                 let d = text(&r.date);
                 let _ = write!(
                     page,
-                    "<td data-key=\"{d}\" title=\"removed in {id} by {author}: {summary}\">{day} <code>{short}</code></td>",
+                    "<td class=\"date\" data-key=\"{d}\" title=\"removed in {id} by {author}: {summary}\">{day} <code>{short}</code></td>",
                     id = text(&r.commit),
                     author = text(&r.author),
                     summary = text(&r.summary),
@@ -581,7 +595,7 @@ fn timeline_section(page: &mut String, rows: &[(&Finding, Status)], mode: Mode) 
 
 /// Grouped bars, entered and left, per period; no script, no external font.
 fn svg(page: &mut String, periods: &[Period]) {
-    const BAR: usize = 10;
+    const BAR: usize = 12;
     const SLOT: usize = 2 * BAR + 6;
     const PLOT: usize = 120;
     const LEFT: usize = 30;
@@ -605,7 +619,8 @@ fn svg(page: &mut String, periods: &[Period]) {
         LEFT - 4,
         LEFT - 4
     );
-    let every = periods.len().div_ceil(12).max(1);
+    // A label is about two slots wide: at most one every other slot, and at most twelve.
+    let every = periods.len().div_ceil(12).max(2);
     for (i, p) in periods.iter().enumerate() {
         let x = LEFT + i * SLOT + 3;
         for (j, (class, n)) in [("entered", p.entered), ("left", p.left)]
@@ -651,7 +666,8 @@ h1{font-size:24px;margin:8px 0}h2{font-size:19px;margin:28px 0 8px;border-bottom
 .card.at-head{border-left-color:var(--head)}.card.history-only{border-left-color:var(--hist)}.card.unknown{border-left-color:var(--unk)}.card.baselined{border-left-color:var(--base)}
 table{border-collapse:collapse;width:100%;margin:6px 0}th,td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
 th{background:var(--card);position:sticky;top:0}td.num,th.num{text-align:right}
-table.counts{width:auto}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}
+table.counts{width:auto}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}
+code.path,code.secret{overflow-wrap:break-word}.scroll{overflow-x:auto}code.rule,td.date,.badge{white-space:nowrap}
 th button{all:unset;cursor:pointer;font-weight:600}th button:focus-visible{outline:2px solid var(--hist)}
 th[aria-sort=ascending] button::after{content:' \\25B2'}th[aria-sort=descending] button::after{content:' \\25BC'}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;color:#fff;background:var(--muted);white-space:nowrap}
