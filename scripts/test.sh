@@ -3,6 +3,7 @@
 #   - git (tests build real repositories)
 #   - pre-commit and jsonschema from PyPI (the pre-commit framework test, SARIF schema checks)
 #   - the SARIF 2.1.0 JSON schema, from the npm package @microsoft/jest-sarif
+#   - Chromium from Debian (the HTML report rendered headless; SEALANT_CHROMIUM names it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deps="$PWD/target/test-deps"
@@ -26,5 +27,13 @@ if [ ! -s "$schema" ]; then
   rm -rf "$tmp"
 fi
 export SEALANT_SARIF_SCHEMA="$schema"
+if [ -z "${SEALANT_CHROMIUM:-}" ]; then
+  if ! command -v chromium >/dev/null 2>&1; then
+    (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) \
+      || echo "note: could not install chromium; the browser test will fail under CI" >&2
+  fi
+  SEALANT_CHROMIUM=$(command -v chromium || true)
+fi
+export SEALANT_CHROMIUM
 export SEALANT_TEST_DEPS="$deps"
 cargo test --locked "$@"

@@ -37,6 +37,9 @@ Examples:
   Audit every commit reachable from any ref:
     sealant history --all
 
+  The same audit as one HTML page to read or share (secrets redacted):
+    sealant history --all --format html -o audit.html
+
   Accept today's findings and gate only new ones:
     sealant baseline update";
 
@@ -351,6 +354,9 @@ pub enum FormatArg {
     Github,
     /// CSV (RFC 4180) with a header row, one row per finding.
     Csv,
+    /// A self-contained HTML audit page (summary by rule and path, sortable and filterable
+    /// table, timeline); nothing external loads, secrets redacted.
+    Html,
 }
 
 /// `--min-confidence`.

@@ -250,6 +250,7 @@ mod tests {
             commit: None,
             occurrences: Vec::new(),
             presence: None,
+            removed: None,
             confidence: Confidence::Medium,
             decoded: Vec::new(),
             excerpt: None,

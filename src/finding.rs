@@ -218,6 +218,10 @@ pub struct Finding {
     pub occurrences: Vec<Occurrence>,
     /// Still present at HEAD (history).
     pub presence: Option<Presence>,
+    /// The commit that removed the secret (history, [`Presence::HistoryOnly`] only): the oldest
+    /// commit after the introduction whose tree no longer holds it at the introducing path.
+    /// `None` outside history, while still at `HEAD`, or when the removal was not walked.
+    pub removed: Option<CommitInfo>,
     /// How sure we are it is live.
     pub confidence: Confidence,
     /// The decodings that revealed the secret, outermost first (`[base64]` for a value in a

@@ -74,6 +74,7 @@ fn help_ends_with_an_example_per_use_and_each_parses() {
         "sealant staged",
         "sealant history origin/main..HEAD --format sarif -o sealant.sarif",
         "sealant history --all",
+        "sealant history --all --format html -o audit.html",
         "sealant baseline update",
     ];
     let dir = TestDir::new();

@@ -28,6 +28,8 @@ mod history;
 /// Fail closed: large files, hostile names and repositories, bounded inputs, a gate a branch
 /// cannot switch off, keyed fingerprints.
 mod hostile;
+/// `--format html`: the audit page against the JSON report, and in headless Chromium.
+mod html;
 /// `sealant init`: a repository set up in one command, idempotently.
 mod init;
 /// The one pipeline and its plan: fatal errors first, `-j` bounds, baseline scope of partial scans.

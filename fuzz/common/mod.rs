@@ -240,6 +240,7 @@ fn finding(rule: &str, path: &str) -> Finding {
         commit: None,
         occurrences: Vec::new(),
         presence: None,
+        removed: None,
         decoded: Vec::new(),
         excerpt: None,
         confidence: Confidence::Medium,

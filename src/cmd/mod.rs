@@ -98,6 +98,7 @@ fn options(common: &CommonArgs) -> Options {
                 FormatArg::Gitlab => Format::Gitlab,
                 FormatArg::Github => Format::Github,
                 FormatArg::Csv => Format::Csv,
+                FormatArg::Html => Format::Html,
             },
             output: common.output.clone(),
             secrets: if common.show_secrets {
@@ -152,6 +153,12 @@ fn finish(plan: &Plan, mode: Mode, mut outcome: Outcome, notes: &[String]) -> Re
             .unwrap_or(finished),
         finished,
         read_errors: outcome.errors.len(),
+        // Only the HTML report shows baselined findings: no copy for the others.
+        baselined: if plan.report.format == Format::Html {
+            cmp.baselined.clone()
+        } else {
+            Vec::new()
+        },
     };
     match &plan.report.output {
         Some(path) => {

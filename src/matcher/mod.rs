@@ -290,6 +290,7 @@ impl Matcher {
                 commit: None,
                 occurrences: Vec::new(),
                 presence: None,
+                removed: None,
                 confidence: if context::classify(path).is_illustrative() {
                     Confidence::Low
                 } else {
@@ -567,6 +568,7 @@ impl Matcher {
                     commit: None,
                     occurrences: Vec::new(),
                     presence: None,
+                    removed: None,
                     confidence,
                     decoded: Vec::new(),
                     excerpt: None,

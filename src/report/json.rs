@@ -36,6 +36,9 @@ pub fn record(f: &Finding, ctx: &ReportContext) -> Value {
     if f.commit.is_some() {
         m.insert("occurrences".into(), json!(f.occurrences));
     }
+    if let Some(r) = &f.removed {
+        m.insert("removed".into(), json!(r));
+    }
     Value::Object(m)
 }
 

@@ -1,10 +1,11 @@
 //! Reporters: turn findings into text, JSON, JSON Lines, SARIF, JUnit XML, a GitLab
-//! secret-detection report, GitHub workflow commands or CSV. They know findings and a little
+//! secret-detection report, GitHub workflow commands, CSV or a self-contained HTML audit page. They know findings and a little
 //! context ([`ReportContext`]); they never scan, filter or decide exit codes.
 
 pub mod csv;
 pub mod github;
 pub mod gitlab;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod sarif;
@@ -34,6 +35,8 @@ pub enum Format {
     Github,
     /// CSV (RFC 4180), one row per finding.
     Csv,
+    /// One self-contained HTML page: summary, sortable table, timeline.
+    Html,
 }
 
 /// Whether secrets are printed.
@@ -134,6 +137,9 @@ pub struct ReportContext {
     pub finished: SystemTime,
     /// How many paths or objects could not be read: the run did not see everything.
     pub read_errors: usize,
+    /// Findings the baseline suppressed (not in the report's findings). Only the HTML report
+    /// shows them, as their own category; the others report new findings only.
+    pub baselined: Vec<Finding>,
 }
 
 /// What a report says about a rule besides its findings.
@@ -190,6 +196,7 @@ pub fn write(
         Format::Gitlab => gitlab::write(findings, ctx, out),
         Format::Github => github::write(findings, ctx, out),
         Format::Csv => csv::write(findings, ctx, out),
+        Format::Html => html::write(findings, ctx, out),
     }
 }
 

@@ -79,6 +79,17 @@ fn line(f: &Finding, ctx: &ReportContext, lead: Lead, out: &mut dyn Write) -> io
             printable(&c.date),
             printable(&c.summary)
         )?;
+        if let Some(r) = &f.removed {
+            writeln!(
+                out,
+                "{indent}removed in {} by {} <{}> on {}: {}",
+                &r.commit[..r.commit.len().min(12)],
+                printable(&r.author),
+                printable(&r.email),
+                printable(&r.date),
+                printable(&r.summary)
+            )?;
+        }
         for o in f.occurrences.iter().take(5) {
             writeln!(
                 out,

@@ -9,7 +9,7 @@
 //!    loads and matches them in parallel.
 //! 3. [`History::attribute`] folds per-blob findings into one finding per (rule, secret), attributed
 //!    to the oldest introducing commit, with every other place as an occurrence and, optionally,
-//!    whether the secret is still in `HEAD`'s tree.
+//!    whether the secret is still in `HEAD`'s tree and, if not, the commit that removed it.
 //!
 //! Neighbours: [`super::commits`] picks the commits ([`Selection`]); nothing here knows rules,
 //! baselines or reports.
@@ -71,6 +71,16 @@ impl BlobCandidate {
     }
 }
 
+/// One place a blob left the history: `commit` (index into [`History::commits`]) deleted it at
+/// `path`, or replaced it there with another blob.
+#[derive(Debug, Clone)]
+pub struct Removal {
+    /// Index into [`History::commits`].
+    pub commit: usize,
+    /// Repository-relative, `/`-separated path.
+    pub path: String,
+}
+
 /// What the planning pass found.
 #[derive(Debug, Default)]
 pub struct History {
@@ -85,6 +95,10 @@ pub struct History {
     /// Walked commits at a shallow-clone boundary: their parents are missing, so they were
     /// diffed against the empty tree and the walk stopped there.
     pub shallow_boundaries: u64,
+    /// Where blobs left, by blob id, in walk order: each commit's deletions and replacements
+    /// relative to its first parent (allowlisted paths dropped). A side table: attribution looks
+    /// up only the blobs that have findings, for [`Finding::removed`].
+    pub removals: HashMap<ObjectId, Vec<Removal>>,
 }
 
 /// Walks `selection` and records, for every unique blob, where it was introduced.
@@ -148,6 +162,14 @@ pub fn plan(
         };
         let changes = differ.introduced(&commit, &parents)?;
         parents_of.push(parents);
+        for (oid, path) in changes.deleted.iter().chain(&changes.replaced) {
+            if !skip_path(path) {
+                out.removals.entry(*oid).or_default().push(Removal {
+                    commit: walk_index,
+                    path: path.clone(),
+                });
+            }
+        }
         // A blob this commit deleted elsewhere is moved, not new, unless it was deleted from an
         // allowlisted path: a rename out of `fixtures/` is new content at its new path.
         let moved_from: HashSet<ObjectId> = changes
@@ -254,6 +276,8 @@ struct Changes {
     changed: BTreeMap<String, (ObjectId, EntryMode)>,
     /// Blobs (id, path) deleted relative to the first parent (to recognise moves).
     deleted: Vec<(ObjectId, String)>,
+    /// Blobs (previous id, path) replaced by other content relative to the first parent.
+    replaced: Vec<(ObjectId, String)>,
 }
 
 /// Tree-to-tree diffs with reused buffers.
@@ -347,14 +371,17 @@ impl<'r> TreeDiffer<'r> {
                         .insert(path.to_str_lossy().into_owned(), (oid, entry_mode));
                 }
                 Change::Modification {
+                    previous_entry_mode,
                     previous_oid,
                     entry_mode,
                     oid,
                     path,
-                    ..
                 } if previous_oid != oid && !entry_mode.is_tree() => {
-                    out.changed
-                        .insert(path.to_str_lossy().into_owned(), (oid, entry_mode));
+                    let path = path.to_str_lossy().into_owned();
+                    if previous_entry_mode.is_blob() {
+                        out.replaced.push((previous_oid, path.clone()));
+                    }
+                    out.changed.insert(path, (oid, entry_mode));
                 }
                 Change::Deletion {
                     entry_mode,
@@ -398,7 +425,8 @@ impl History {
     /// per (rule, secret): attributed to the oldest new-content introduction of any blob holding
     /// it (path, line and commit from there), with every other (commit, path) as an occurrence,
     /// oldest first. With `head_blobs`, `presence` says whether any blob holding the secret is in
-    /// `HEAD`'s tree. `Err` if a commit's metadata cannot be read.
+    /// `HEAD`'s tree, and for a secret only in history, `removed` names the commit that removed it
+    /// (see [`History::removal`]). `Err` if a commit's metadata cannot be read.
     pub fn attribute(
         &self,
         repo: &gix::Repository,
@@ -495,18 +523,7 @@ impl History {
                     path,
                 })
                 .collect();
-            f.commit = Some(match infos.get(&chosen.commit) {
-                Some(info) => info.clone(),
-                None => {
-                    let id = self.commits[chosen.commit].id;
-                    let commit = repo
-                        .find_commit(id)
-                        .map_err(|e| GitError::read(format!("cannot read commit {id}"), e))?;
-                    let info = commit_info(&commit);
-                    infos.insert(chosen.commit, info.clone());
-                    info
-                }
-            });
+            f.commit = Some(self.info(repo, &mut infos, chosen.commit)?);
             f.presence = head_blobs.map(|head| {
                 if g.blobs.iter().any(|&b| head.contains(&self.blobs[b].id)) {
                     Presence::AtHead
@@ -514,9 +531,64 @@ impl History {
                     Presence::HistoryOnly
                 }
             });
+            if f.presence == Some(Presence::HistoryOnly) {
+                if let Some(c) = self.removal(&g.blobs, chosen, g.path_bound) {
+                    f.removed = Some(self.info(repo, &mut infos, c)?);
+                }
+            }
             out.push(f);
         }
         Ok(out)
+    }
+}
+
+impl History {
+    /// Commit `c`'s metadata, read once per commit.
+    fn info(
+        &self,
+        repo: &gix::Repository,
+        cache: &mut HashMap<usize, crate::finding::CommitInfo>,
+        c: usize,
+    ) -> Result<crate::finding::CommitInfo, GitError> {
+        if let Some(info) = cache.get(&c) {
+            return Ok(info.clone());
+        }
+        let id = self.commits[c].id;
+        let commit = repo
+            .find_commit(id)
+            .map_err(|e| GitError::read(format!("cannot read commit {id}"), e))?;
+        let info = commit_info(&commit);
+        cache.insert(c, info.clone());
+        Ok(info)
+    }
+
+    /// The commit (index into [`History::commits`]) that removed a secret held by `blobs` and
+    /// first introduced at `intro`: the oldest in topological order, after the introduction, that
+    /// deleted or replaced one of those blobs and added none of them (an edit or a move that keeps
+    /// the secret is not a removal). A removal at the introducing path wins; only without one (the
+    /// file was moved, then deleted) does one at another path count, and never for a file rule's
+    /// finding (`path_bound`). `None` when the walk saw no such commit.
+    pub fn removal(
+        &self,
+        blobs: &[usize],
+        intro: &Introduction,
+        path_bound: bool,
+    ) -> Option<usize> {
+        let after = self.commits[intro.commit].rank;
+        let adds: HashSet<usize> = blobs
+            .iter()
+            .flat_map(|&b| self.blobs[b].introductions.iter().map(|i| i.commit))
+            .collect();
+        let mut candidates: Vec<(bool, usize, usize)> = blobs
+            .iter()
+            .filter_map(|&b| self.removals.get(&self.blobs[b].id))
+            .flatten()
+            .filter(|r| self.commits[r.commit].rank > after && !adds.contains(&r.commit))
+            .map(|r| (r.path != intro.path, self.commits[r.commit].rank, r.commit))
+            .filter(|(elsewhere, _, _)| !(path_bound && *elsewhere))
+            .collect();
+        candidates.sort_unstable();
+        candidates.first().map(|&(_, _, c)| c)
     }
 }
 
