@@ -14,6 +14,12 @@
 //! config (custom rules, disabled rules, global allowlist; from `--config-rev` too) and the
 //! settings that decide whether a blob yields a finding (size limit, inline-allow mode).
 //!
+//! What the cache does not cover: a blob it knows clean is not read again, so an object that has
+//! since gone missing or bad in the object store is not noticed by that run (trees are still
+//! read in full; `--no-cache` or `git fsck` checks every blob). Reading the cache never makes
+//! an error of this run disappear: errors are never recorded, and a cache that cannot be read or
+//! written only adds a note.
+//!
 //! One file per key, `blobs-<first 16 hex digits of the key>.bin`, in the cache folder
 //! (`<git common dir>/sealant/cache/` unless `--cache DIR`):
 //!

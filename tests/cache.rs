@@ -277,3 +277,44 @@ fn linked_worktrees_share_the_common_cache() {
     out.assert_exit(1);
     assert_eq!(scanned(&out), 1, "{}", stderr(&out));
 }
+
+#[test]
+fn pre_push_uses_the_cache_and_pre_receive_does_not() {
+    let r = repo_with_history();
+    let head = r.head();
+    let zero = "0".repeat(40);
+    let line = format!("refs/heads/main {head} refs/heads/main {zero}\n");
+    let pre_push = |extra: &[&str]| {
+        r.sealant()
+            .args(["pre-push", "origin", "file:///nowhere", "--format", "jsonl"])
+            .args(extra)
+            .write_stdin(line.clone())
+            .output()
+            .expect("sealant runs")
+    };
+    pre_push(&["--no-cache"]).assert_exit(1);
+    assert!(!r.join(".git/sealant").exists());
+    pre_push(&[]).assert_exit(1);
+    let again = pre_push(&[]);
+    again.assert_exit(1);
+    assert_eq!(scanned(&again), 1, "{}", stderr(&again));
+    assert_eq!(stdout(&again), stdout(&pre_push(&["--no-cache"])));
+
+    let server = TestRepo::new_bare();
+    // The objects on the server, no ref pointing at them: new to it, as under quarantine.
+    r.git(&[
+        "push",
+        "-q",
+        server.path().to_str().expect("UTF-8"),
+        "main:refs/heads/tmp",
+    ]);
+    server.git(&["update-ref", "-d", "refs/heads/tmp"]);
+    let out = server
+        .sealant()
+        .args(["pre-receive", "--format", "jsonl"])
+        .write_stdin(format!("{zero} {head} refs/heads/main\n"))
+        .output()
+        .expect("sealant runs");
+    out.assert_exit(1);
+    assert!(!server.join("sealant").exists());
+}

@@ -1,6 +1,8 @@
 //! The push hooks: `sealant pre-push` (client side) and `sealant pre-receive` (server side). Each
 //! reads git's hook lines from standard input; `plan` turns them into the commits being pushed and
 //! [`super::history::scan_history`] scans them like a history range, without `presence`.
+//! `pre-push` uses the incremental-audit cache like `history` (`--cache`, `--no-cache`);
+//! `pre-receive` never does.
 
 use super::history::{CacheChoice, Messages};
 use crate::cli::{GitArgs, PrePushArgs};
