@@ -2,7 +2,7 @@
 # End-to-end benchmarks of the sealant binary against ripgrep, git, Kingfisher, Betterleaks and
 # ripsecrets. See benches/README.md for what each section measures and how to read the output.
 #
-# Usage: benches/e2e.sh [tree|staged|history|all]        (default: all)
+# Usage: benches/e2e.sh [tree|staged|history|incremental|all]        (default: all)
 #
 #   tree     working-tree throughput (MB/s) on a large real tree, a copy of the cargo registry
 #            sources: `sealant scan` vs `rg` with the same keyword set vs Kingfisher vs Betterleaks
@@ -10,6 +10,9 @@
 #            `sealant staged` vs `git diff --cached [--name-only]` vs ripsecrets/Kingfisher/Betterleaks
 #   history  full-history audit of a generated repository with 10,000+ commits:
 #            `sealant history --all` vs `git log --all -p` (same data) vs Kingfisher/Betterleaks
+#            (all with `--no-cache`: every run scans every blob)
+#   incremental  the same repository audited again after one more commit: `sealant history --all`
+#            with a cold cache vs with the cache of the audit before that commit
 #
 # Environment (all optional):
 #   SEALANT_BENCH_DIR  work dir for generated data and results (default /tmp/sealant-bench);
@@ -372,8 +375,8 @@ EOF
 # ---------------------------------------------------------------------------------------------
 # history: full-history audit
 
-bench_history() {
-    tools
+# history_repo: generates $WORK/history-repo once (kept between runs).
+history_repo() {
     local repo=$WORK/history-repo
     if [ ! -f "$repo/.git/bench-ready" ]; then
         say "generating $repo: $HISTORY_COMMITS commits on main + a side branch (git fast-import)"
@@ -455,6 +458,13 @@ EOF
         git -C "$repo" reset -q --hard main
         touch "$repo/.git/bench-ready"
     fi
+}
+
+bench_history() {
+    tools
+    history_repo
+    local repo=$WORK/history-repo
+    git -C "$repo" update-ref -d refs/heads/bench-incremental 2>/dev/null || true
     local commits blobs bytes planted
     commits=$(git -C "$repo" rev-list --all --count)
     read -r blobs bytes < <(git -C "$repo" cat-file --batch-all-objects --batch-check='%(objecttype) %(objectsize)' |
@@ -463,7 +473,7 @@ EOF
     say "history: $commits commits, $blobs unique blobs, $((bytes / 1000000)) MB of unique blob content, $planted planted tokens (ghp_)"
 
     local rc=0
-    "$SEALANT" history --all -q --format jsonl --no-baseline -C "$repo" -j "$THREADS" >/dev/null 2>"$WORK/history.sealant.err" || rc=$?
+    "$SEALANT" history --all --no-cache -q --format jsonl --no-baseline -C "$repo" -j "$THREADS" >/dev/null 2>"$WORK/history.sealant.err" || rc=$?
     if [ "$rc" -ge 2 ]; then
         note "sealant history failed (exit $rc): $(head -3 "$WORK/history.sealant.err")"
         return 1
@@ -471,7 +481,7 @@ EOF
 
     local cmds=(
         -n "git log --all -p" "git -C $repo log --all -p"
-        -n "sealant history --all" "$SEALANT history --all -q --format jsonl --no-baseline -C $repo -j $THREADS"
+        -n "sealant history --all" "$SEALANT history --all --no-cache -q --format jsonl --no-baseline -C $repo -j $THREADS"
     )
     [ -n "${SEALANT_BEFORE:-}" ] && cmds+=(-n "sealant history --all (before)" "$SEALANT_BEFORE history --all -q --format jsonl --no-baseline -C $repo -j $THREADS")
     [ -n "$KINGFISHER" ] && cmds+=(-n "kingfisher (git)" "$KINGFISHER scan $repo --no-validate --no-update-check -q -j $THREADS --format jsonl")
@@ -484,7 +494,7 @@ EOF
     {
         peak_rss "git log --all -p" /dev/null git -C "$repo" log --all -p
         peak_rss "sealant history --all" "$WORK/history.sealant.jsonl" \
-            "$SEALANT" history --all -q --format jsonl --no-baseline -C "$repo" -j "$THREADS"
+            "$SEALANT" history --all --no-cache -q --format jsonl --no-baseline -C "$repo" -j "$THREADS"
         echo "  sealant: $(wc -l <"$WORK/history.sealant.jsonl") findings, $(count_lines "$WORK/history.sealant.jsonl" '"github-classic-pat"') github-classic-pat (planted: $planted)"
         if [ -n "$KINGFISHER" ]; then
             peak_rss "kingfisher (git)" "$WORK/history.kingfisher.jsonl" \
@@ -500,6 +510,57 @@ EOF
 }
 
 # ---------------------------------------------------------------------------------------------
+# incremental: a second audit after one more commit, with the cache of the first
+
+bench_incremental() {
+    tools
+    history_repo
+    local repo=$WORK/history-repo base=$WORK/incremental-base-cache cache=$WORK/incremental-cache
+    local run="$SEALANT history --all -q --format jsonl --no-baseline -C $repo -j $THREADS --cache $cache"
+    local loud=${run/ -q / }
+    # The cache of the audit before the extra commit, made once per run of this section.
+    git -C "$repo" update-ref -d refs/heads/bench-incremental 2>/dev/null || true
+    rm -rf "$base" "$cache"
+    local rc=0
+    "$SEALANT" history --all -q --format jsonl --no-baseline -C "$repo" -j "$THREADS" --cache "$base" >/dev/null 2>&1 || rc=$?
+    if [ "$rc" -ge 2 ] || [ ! -d "$base" ]; then
+        note "sealant history --cache failed (exit $rc)"
+        return 1
+    fi
+    # One more commit (a new file on a branch of its own), made without touching the work tree.
+    local index=$WORK/incremental.index blob tree commit
+    blob=$(printf 'fn bench_incremental() -> usize { 42 }\n' | git -C "$repo" hash-object -w --stdin)
+    GIT_INDEX_FILE=$index git -C "$repo" read-tree main
+    GIT_INDEX_FILE=$index git -C "$repo" update-index --add --cacheinfo "100644,$blob,src/bench_incremental.rs"
+    tree=$(GIT_INDEX_FILE=$index git -C "$repo" write-tree)
+    commit=$(echo "one more commit" | git -C "$repo" -c user.name=bench -c user.email=bench@example.invalid commit-tree "$tree" -p main)
+    git -C "$repo" update-ref refs/heads/bench-incremental "$commit"
+    rm -f "$index"
+    say "incremental: $(git -C "$repo" rev-list --all --count) commits, one of them new since the cached audit"
+
+    measure incremental \
+        --prepare "rm -rf $cache" -n "history --all (cold cache)" "$run" \
+        --prepare "rm -rf $cache && cp -r $base $cache" -n "history --all (warm cache, one new commit)" "$run"
+    say "incremental audit (time ÷ the cold audit's time; the goal is 0.05 or less)"
+    summarize incremental 0 - "history --all (cold cache)"
+
+    say "incremental: the same findings warm and cold"
+    {
+        rm -rf "$cache"
+        $run >"$WORK/incremental.cold.jsonl" 2>/dev/null || true
+        rm -rf "$cache" && cp -r "$base" "$cache"
+        $loud >"$WORK/incremental.warm.jsonl" 2>"$WORK/incremental.warm.err" || true
+        if cmp -s "$WORK/incremental.cold.jsonl" "$WORK/incremental.warm.jsonl"; then
+            echo "same report ($(wc -l <"$WORK/incremental.warm.jsonl") findings)"
+        else
+            echo "REPORTS DIFFER: $WORK/incremental.cold.jsonl vs $WORK/incremental.warm.jsonl"
+        fi
+        echo "warm: $(grep -h 'scanned' "$WORK/incremental.warm.err" | tail -1)"
+    } | tee "$RES/incremental.check.txt"
+    git -C "$repo" update-ref -d refs/heads/bench-incremental
+}
+
+# ---------------------------------------------------------------------------------------------
 
 section=${1:-all}
 mkdir -p "$WORK"
@@ -507,13 +568,15 @@ case "$section" in
 tree) bench_tree ;;
 staged) bench_staged ;;
 history) bench_history ;;
+incremental) bench_incremental ;;
 all)
     bench_tree
     bench_staged
     bench_history
+    bench_incremental
     ;;
 *)
-    echo "usage: $0 [tree|staged|history|all]" >&2
+    echo "usage: $0 [tree|staged|history|incremental|all]" >&2
     exit 2
     ;;
 esac

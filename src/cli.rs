@@ -200,7 +200,22 @@ pub struct HistoryArgs {
     #[arg(long, value_name = "REV", conflicts_with_all = ["config", "baseline"])]
     pub config_rev: Option<String>,
     #[command(flatten)]
+    pub cache: CacheArgs,
+    #[command(flatten)]
     pub git: GitArgs,
+}
+
+/// The incremental-audit cache of `history` and `pre-push`.
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    /// Keep the cache of blobs found clean in DIR instead of <git dir>/sealant/cache. Only
+    /// clean blob ids are stored, keyed by the sealant build, rules and config; blobs with
+    /// findings are rescanned every run, so the report is the same as without the cache.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Neither read nor write the cache: scan every blob.
+    #[arg(long, conflicts_with = "cache")]
+    pub no_cache: bool,
 }
 
 /// `sealant pre-push`.
@@ -214,6 +229,8 @@ pub struct PrePushArgs {
     /// tree.
     #[arg(long, value_name = "REV", conflicts_with_all = ["config", "baseline"])]
     pub config_rev: Option<String>,
+    #[command(flatten)]
+    pub cache: CacheArgs,
     #[command(flatten)]
     pub git: GitArgs,
 }

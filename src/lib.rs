@@ -29,6 +29,7 @@
 
 pub mod allow;
 pub mod baseline;
+pub mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod config;

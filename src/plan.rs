@@ -12,6 +12,7 @@ use crate::allow::Allowlist;
 use crate::baseline::{
     Baseline, BaselineError, BaselineFile, Comparison, Scope, BASELINE_FILE_NAME,
 };
+use crate::cache::CacheKey;
 use crate::config::{Config, ConfigError, ScanSettings, CONFIG_FILE_NAME};
 use crate::finding::{Confidence, Finding, FingerprintKey};
 use crate::git::{self, GitError, HookRepo};
@@ -164,6 +165,8 @@ pub struct Plan {
     pub rules: RuleSet,
     /// Settings after command-line overrides.
     pub settings: ScanSettings,
+    /// The incremental-audit cache's key: this build with these rules and settings.
+    pub cache_key: CacheKey,
     /// The baseline, if one applies.
     pub baseline: Option<BaselineFile>,
     /// Report options, resolved.
@@ -233,12 +236,14 @@ impl Plan {
         if let Some(min) = options.min_confidence {
             settings.min_confidence = min;
         }
+        let cache_key = CacheKey::new(&config.file, &settings);
         let key = fingerprint_key(&root, &options.baseline, baseline.as_ref());
         let rules = compile_rules(&config, settings.inline_allow)?.with_fingerprint_key(key);
         Ok(Plan {
             root,
             rules,
             settings,
+            cache_key,
             baseline,
             report: report_options(&options.report),
             threads,

@@ -151,6 +151,10 @@ pub struct Batch {
     pub size_skips: Vec<SizeSkip>,
     /// Counters (scanned, bytes, skipped); `commits` and `elapsed` are the caller's.
     pub stats: Stats,
+    /// Indices of the candidates found clean, in candidate order: read in full and matched, with
+    /// no finding at all (before the confidence filter), nothing past the per-file cap, no error
+    /// and no skip. What the incremental-audit cache (`cache`) may record.
+    pub clean: Vec<usize>,
 }
 
 impl Batch {
@@ -224,6 +228,12 @@ impl<'a> Pipeline<'a> {
         let mut batch = Batch::default();
         for (i, scanned) in results.into_iter().enumerate() {
             let path = || candidates[i].display().to_string();
+            if matches!(scanned.fate, Fate::Scanned { .. })
+                && scanned.findings.is_empty()
+                && scanned.truncated.is_empty()
+            {
+                batch.clean.push(i);
+            }
             match scanned.fate {
                 Fate::Scanned { bytes } => {
                     batch.stats.scanned += 1;

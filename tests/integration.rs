@@ -5,6 +5,9 @@ mod util;
 
 /// The baseline: matching, determinism, imports, and the team flow.
 mod baseline;
+/// The incremental-audit cache of `history`: fewer blobs scanned, the same report, never a
+/// hidden finding.
+mod cache;
 /// The GitHub Action and the GitLab CI template, their shell steps run locally.
 mod ci_templates;
 /// `sealant completions`, `sealant man` and the examples in `--help`.

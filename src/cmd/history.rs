@@ -4,17 +4,21 @@
 //!
 //! [`scan_history`] is the one history scan, shared with the push hooks (`push`): plan the unique
 //! blobs (`source::history`), run them through the pipeline, attribute findings to commits,
-//! compare with the baseline and report.
+//! compare with the baseline and report. With the incremental-audit cache (`cache`, on unless
+//! `--no-cache`), blobs a previous run found clean under the same key are dropped before the
+//! pipeline runs, and the blobs this run found clean are added to it at the end.
 
 use super::progress::Progress;
 use crate::baseline::Scope;
-use crate::cli::HistoryArgs;
+use crate::cache::{BlobCache, DEFAULT_SUBDIR};
+use crate::cli::{CacheArgs, HistoryArgs};
 use crate::exit::ExitStatus;
 use crate::plan::{self, Commits, HistorySource, Plan, PresenceCheck};
 use crate::report::Mode;
 use crate::scan::Outcome;
 use crate::source::history;
 use anyhow::Result;
+use std::path::PathBuf;
 
 /// Runs `sealant history`.
 pub(super) fn run(args: HistoryArgs) -> Result<ExitStatus> {
@@ -31,7 +35,46 @@ pub(super) fn run(args: HistoryArgs) -> Result<ExitStatus> {
     } else {
         Messages::Skip
     };
-    scan_history(&plan, source, messages)
+    scan_history(&plan, source, messages, CacheChoice::from_args(&args.cache))
+}
+
+/// Whether, and where, the incremental-audit cache is used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum CacheChoice {
+    /// `<git common dir>/sealant/cache`.
+    InRepository,
+    /// `--cache DIR`.
+    Dir(PathBuf),
+    /// `--no-cache` (and `pre-receive`): every blob is scanned, nothing is written.
+    Off,
+}
+
+impl CacheChoice {
+    /// The choice the flags make.
+    pub(super) fn from_args(args: &CacheArgs) -> Self {
+        match (&args.cache, args.no_cache) {
+            (_, true) => CacheChoice::Off,
+            (Some(dir), false) => CacheChoice::Dir(dir.clone()),
+            (None, false) => CacheChoice::InRepository,
+        }
+    }
+
+    /// The cache for `plan`'s key in `repo`, if one is used; a note if its file was unusable.
+    fn open(
+        &self,
+        repo: &gix::Repository,
+        plan: &Plan,
+        notes: &mut Vec<String>,
+    ) -> Option<BlobCache> {
+        let dir = match self {
+            CacheChoice::Off => return None,
+            CacheChoice::Dir(dir) => dir.clone(),
+            CacheChoice::InRepository => repo.common_dir().join(DEFAULT_SUBDIR),
+        };
+        let cache = BlobCache::open(&dir, plan.cache_key, repo.object_hash());
+        notes.extend(cache.note().map(String::from));
+        Some(cache)
+    }
 }
 
 /// Whether commit messages are scanned too.
@@ -48,6 +91,7 @@ pub(super) fn scan_history(
     plan: &Plan,
     source: HistorySource,
     messages: Messages,
+    cache: CacheChoice,
 ) -> Result<ExitStatus> {
     let repo = &source.repo.repo;
     let mut notes = source.selected.notes;
@@ -58,14 +102,34 @@ pub(super) fn scan_history(
         progress.inc()
     })?;
     plan.phases.mark("walk");
-    progress.start_scanning("blobs", history.blobs.len() as u64);
+    let mut cache = cache.open(repo, plan, &mut notes);
+    let (todo, candidates) = uncached(&history, cache.as_ref());
+    progress.start_scanning("blobs", candidates.len() as u64);
 
     let sync = repo.clone().into_sync();
-    let candidates = history.candidates();
     let mut batch = plan
         .pipeline()
         .with_repo(&sync)
         .run(&candidates, &|| progress.inc());
+    // Candidate indices back to blob indices (what `attribute` and `path_findings` use).
+    for (i, _) in &mut batch.found {
+        *i = todo[*i];
+    }
+    if let Some(mut cache) = cache.take() {
+        for &i in &batch.clean {
+            cache.record(history.blobs[todo[i]].id, candidates[i].display());
+        }
+        let unchanged = history.blobs.len() - todo.len();
+        if unchanged > 0 {
+            notes.push(format!(
+                "{unchanged} blob{} unchanged since the last audit (cache)",
+                if unchanged == 1 { "" } else { "s" }
+            ));
+        }
+        if let Err(e) = cache.save() {
+            notes.push(format!("{e}; the scan is unaffected"));
+        }
+    }
     drop(candidates);
     plan.phases.mark("scan");
 
@@ -103,6 +167,20 @@ pub(super) fn scan_history(
         ));
     }
     super::finish(plan, Mode::History, outcome, &notes)
+}
+
+/// The blobs to scan — those `cache` does not know clean under the path they are scanned at —
+/// as (blob index per candidate, candidates).
+fn uncached(
+    history: &crate::source::history::History,
+    cache: Option<&BlobCache>,
+) -> (Vec<usize>, Vec<crate::source::Candidate>) {
+    history
+        .candidates()
+        .into_iter()
+        .enumerate()
+        .filter(|(i, c)| !cache.is_some_and(|k| k.contains(&history.blobs[*i].id, c.display())))
+        .unzip()
 }
 
 /// The file rules' findings for every path a blob was introduced at (a blob is scanned once, at

@@ -1,8 +1,10 @@
 //! The push hooks: `sealant pre-push` (client side) and `sealant pre-receive` (server side). Each
 //! reads git's hook lines from standard input; `plan` turns them into the commits being pushed and
 //! [`super::history::scan_history`] scans them like a history range, without `presence`.
+//! `pre-push` uses the incremental-audit cache like `history` (`--cache`, `--no-cache`);
+//! `pre-receive` never does.
 
-use super::history::Messages;
+use super::history::{CacheChoice, Messages};
 use crate::cli::{GitArgs, PrePushArgs};
 use crate::exit::ExitStatus;
 use crate::plan::{self, Commits};
@@ -22,7 +24,8 @@ pub(super) fn run_pre_push(args: PrePushArgs) -> Result<ExitStatus> {
         None => (read_hook_input()?, args.remote),
     };
     let commits = Commits::PrePush { input, remote };
-    run_push(&args.git, args.config_rev, commits)
+    let cache = CacheChoice::from_args(&args.cache);
+    run_push(&args.git, args.config_rev, commits, cache)
 }
 
 /// The pre-push line pre-commit's environment describes, and the remote's name, if sealant runs
@@ -69,17 +72,23 @@ pub(super) fn run_pre_receive(args: GitArgs) -> Result<ExitStatus> {
     let commits = Commits::PreReceive {
         input: read_hook_input()?,
     };
-    // The server's own settings: the pushed branch cannot change files in the repository.
-    run_push(&args, None, commits)
+    // The server's own settings: the pushed branch cannot change files in the repository. No
+    // cache: a server's hook should not write into a shared repository, and pushed blobs are new.
+    run_push(&args, None, commits, CacheChoice::Off)
 }
 
 /// The one push scan, for both hooks.
-fn run_push(args: &GitArgs, config_rev: Option<String>, commits: Commits) -> Result<ExitStatus> {
+fn run_push(
+    args: &GitArgs,
+    config_rev: Option<String>,
+    commits: Commits,
+    cache: CacheChoice,
+) -> Result<ExitStatus> {
     let dir: Option<&Path> = args.repo.as_deref();
     let mut options = super::options(&args.common);
     options.config_rev = config_rev;
     let (plan, source) = plan::history(&options, dir, commits)?;
-    super::history::scan_history(&plan, source, Messages::Skip)
+    super::history::scan_history(&plan, source, Messages::Skip, cache)
 }
 
 fn read_hook_input() -> Result<String> {
