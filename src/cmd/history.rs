@@ -98,9 +98,13 @@ pub(super) fn scan_history(
     let progress = Progress::new(!plan.report.quiet);
     progress.start_planning();
     let skip_path = |p: &str| plan.rules.path_allowed(p);
-    let history = history::plan(repo, &source.selected.selection, &skip_path, &mut || {
-        progress.inc()
-    })?;
+    let history = history::plan(
+        repo,
+        &source.selected.selection,
+        &skip_path,
+        &mut || progress.inc(),
+        &plan.pool,
+    )?;
     plan.phases.mark("walk");
     let mut cache = cache.open(repo, plan, &mut notes);
     let (todo, candidates) = uncached(repo, &history, cache.as_ref());

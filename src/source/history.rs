@@ -2,9 +2,9 @@
 //!
 //! Three steps, each with its own contract:
 //!
-//! 1. [`plan`] walks the selected commits on one thread and diffs each commit's tree against its
-//!    parents' trees (root commits and shallow boundaries against the empty tree). It keeps ids and
-//!    paths only, never contents: for each unique blob, every [`Introduction`] (commit, path).
+//! 1. [`plan`] walks the selected commits on one thread, diffs each commit's tree against its
+//!    parents' trees in parallel (root commits and shallow boundaries against the empty tree) and
+//!    folds the diffs in walk order. It keeps ids and paths only, never contents: for each unique blob, every [`Introduction`] (commit, path).
 //! 2. [`History::candidates`] hands each unique blob once to the scan pipeline (`scan`), which
 //!    loads and matches them in parallel.
 //! 3. [`History::attribute`] folds per-blob findings into one finding per (rule, secret), attributed
@@ -25,6 +25,7 @@ use gix::hash::ObjectId;
 use gix::objs::tree::EntryMode;
 use gix::objs::TreeRefIter;
 use gix::revision::walk::Sorting;
+use rayon::prelude::*;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -101,6 +102,33 @@ pub struct History {
     pub removals: HashMap<ObjectId, Vec<Removal>>,
 }
 
+/// When the walk fails on a commit it could not read, that commit is a parent of one already
+/// walked: ` at commit X` when one such parent is left, ` at one of commits X, Y` for a few.
+fn unreadable_hint(walked: &[WalkedCommit], parents_of: &[Vec<ObjectId>]) -> String {
+    let seen: HashSet<ObjectId> = walked.iter().map(|c| c.id).collect();
+    let mut pending: Vec<ObjectId> = parents_of
+        .iter()
+        .flatten()
+        .filter(|p| !seen.contains(*p))
+        .copied()
+        .collect();
+    pending.sort();
+    pending.dedup();
+    match pending.as_slice() {
+        [one] => format!(" at commit {one}"),
+        few if !few.is_empty() && few.len() <= 4 => {
+            let ids: Vec<String> = few.iter().map(|id| id.to_string()).collect();
+            format!(" at one of commits {}", ids.join(", "))
+        }
+        _ => String::new(),
+    }
+}
+
+/// Commits per tree-diff task of [`plan`].
+const DIFF_CHUNK: usize = 64;
+/// Object cache per tree-diff thread: the trees of a run of commits.
+const DIFF_OBJECT_CACHE: usize = 16 * 1024 * 1024;
+
 /// Walks `selection` and records, for every unique blob, where it was introduced.
 ///
 /// A commit introduces the blobs its tree adds or modifies relative to its parent (deletions
@@ -110,13 +138,16 @@ pub struct History {
 /// against the empty tree. Gitlinks and symlinks are counted in [`History::skipped`], not
 /// recorded. Paths for which `skip_path` returns true are dropped (the global allowlist).
 ///
-/// `on_commit` is called once per walked commit (progress). `Err` means the walk or a diff could
+/// `on_commit` is called once per walked commit (progress). The walk is one thread; the tree
+/// diffs run on `pool`, and their results are folded in walk order, so the plan does not depend
+/// on the number of threads. `Err` means the walk or a diff could
 /// not read an object (corruption, missing objects outside a shallow boundary).
 pub fn plan(
     repo: &gix::Repository,
     selection: &Selection,
     skip_path: &dyn Fn(&str) -> bool,
     on_commit: &mut dyn FnMut(),
+    pool: &rayon::ThreadPool,
 ) -> Result<History, GitError> {
     let mut out = History::default();
     if selection.tips.is_empty() {
@@ -134,14 +165,20 @@ pub fn plan(
         .all()
         .map_err(|e| GitError::read("cannot walk the history", e))?;
 
+    // 1. The walk (one thread): commits, their trees and parents, in walk order.
     let mut parents_of: Vec<Vec<ObjectId>> = Vec::new();
-    let mut blob_index: HashMap<ObjectId, usize> = HashMap::new();
-    let mut skipped_seen: HashSet<ObjectId> = HashSet::new();
-    let mut differ = TreeDiffer::new(repo);
+    let mut trees: Vec<ObjectId> = Vec::new();
     for info in walk {
-        let info = info.map_err(|e| GitError::read("cannot walk the history", e))?;
+        let info = info.map_err(|e| {
+            GitError::read(
+                format!(
+                    "cannot walk the history{}",
+                    unreadable_hint(&out.commits, &parents_of)
+                ),
+                e,
+            )
+        })?;
         on_commit();
-        let walk_index = out.commits.len();
         let id = info.id;
         let commit = repo
             .find_commit(id)
@@ -150,7 +187,12 @@ pub fn plan(
             Some(t) => t,
             None => commit.time().map(|t| t.seconds).unwrap_or_default(),
         };
+        let tree = commit
+            .tree_id()
+            .map_err(|e| GitError::read(format!("cannot read commit {id}"), e))?
+            .detach();
         out.commits.push(WalkedCommit { id, time, rank: 0 });
+        trees.push(tree);
         let parents: Vec<ObjectId> = if shallow.contains(&id) {
             // Grafted at the clone boundary: its parents are not in the repository.
             if !info.parent_ids.is_empty() {
@@ -160,8 +202,34 @@ pub fn plan(
         } else {
             info.parent_ids.iter().copied().collect()
         };
-        let changes = differ.introduced(&commit, &parents)?;
         parents_of.push(parents);
+    }
+
+    // 2. The tree diffs, in parallel: runs of consecutive commits per task, so that a parent's
+    //    tree read for one diff is still in that thread's object cache for the next.
+    let sync = repo.clone().into_sync();
+    let indices: Vec<usize> = (0..out.commits.len()).collect();
+    let diffs: Vec<Result<Changes, GitError>> = pool.install(|| {
+        indices
+            .par_chunks(DIFF_CHUNK)
+            .flat_map_iter(|chunk| {
+                let mut local = sync.to_thread_local();
+                local.object_cache_size_if_unset(DIFF_OBJECT_CACHE);
+                let mut differ = TreeDiffer::new(&local);
+                chunk
+                    .iter()
+                    .map(|&i| differ.introduced(out.commits[i].id, trees[i], &parents_of[i]))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    });
+    drop(trees);
+
+    // 3. The fold (one thread, walk order): unique blobs and their introductions.
+    let mut blob_index: HashMap<ObjectId, usize> = HashMap::new();
+    let mut skipped_seen: HashSet<ObjectId> = HashSet::new();
+    for (walk_index, changes) in diffs.into_iter().enumerate() {
+        let changes = changes?;
         for (oid, path) in changes.deleted.iter().chain(&changes.replaced) {
             if !skip_path(path) {
                 out.removals.entry(*oid).or_default().push(Removal {
@@ -298,14 +366,10 @@ impl<'r> TreeDiffer<'r> {
     /// without `parents`), restricted for merges to paths that differ from every parent.
     fn introduced(
         &mut self,
-        commit: &gix::Commit<'_>,
+        id: ObjectId,
+        tree_id: ObjectId,
         parents: &[ObjectId],
     ) -> Result<Changes, GitError> {
-        let id = commit.id;
-        let tree_id = commit
-            .tree_id()
-            .map_err(|e| GitError::read(format!("cannot read commit {id}"), e))?
-            .detach();
         let tree = read_tree(self.repo, tree_id, id)?;
         let Some((first, others)) = parents.split_first() else {
             return self.diff(None, &tree, id);
