@@ -110,6 +110,9 @@ fn a_terminal_gets_colour_and_headings_unless_no_color() {
 #[test]
 fn progress_shows_on_a_terminal_for_scan_and_baseline_only() {
     let (dir, _, _) = project();
+    for i in 0..40 {
+        dir.write(&format!("src/f{i}.txt"), b"nothing to see\n");
+    }
     let delay = [("SEALANT_PROGRESS_DELAY_MS", "0"), ("NO_COLOR", "1")];
     let text = on_terminal(dir.path(), "scan . --no-baseline -j1", &delay);
     assert!(text.contains("scanning files"), "{text:?}");

@@ -69,6 +69,8 @@ impl Progress {
             && !self.shown.swap(true, Ordering::Relaxed)
         {
             bar.set_draw_target(ProgressDrawTarget::stderr());
+            // Draw now: the steady tick's first draw may come after a short run has ended.
+            bar.tick();
             bar.enable_steady_tick(Duration::from_millis(120));
         }
     }
